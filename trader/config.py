@@ -1,0 +1,206 @@
+"""Run configuration as plain data (pydantic models), loadable from YAML and variable by key path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from trader.errors import ConfigError, did_you_mean
+
+LabelKind = Literal["binary", "multiclass", "regression", "sign"]
+FeatureName = Literal["return", "log_return", "ohlc", "volume_change"]
+ModelKind = Literal["dense", "lstm"]
+Sizing = Literal["fractional", "integer"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DataConfig(_Strict):
+    """Which prices to use."""
+
+    tickers: list[str] = Field(default_factory=lambda: ["AAPL", "MSFT", "JPM"])
+    source: str | None = None
+    start: str | None = None
+    end: str | None = None
+
+    @field_validator("tickers")
+    @classmethod
+    def _upper(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("at least one ticker is needed")
+        return [t.strip().upper() for t in value]
+
+
+class WindowConfig(_Strict):
+    """Sliding windows, labels and the chronological split."""
+
+    length: int = Field(20, ge=1, le=512)
+    features: list[FeatureName] = Field(default_factory=lambda: ["log_return", "volume_change"])
+    horizon: int = Field(1, ge=1, le=252)
+    label: LabelKind = "binary"
+    flat_threshold: float = Field(0.005, ge=0.0)
+    train_fraction: float = Field(0.6, gt=0.0, lt=1.0)
+    val_fraction: float = Field(0.2, gt=0.0, lt=1.0)
+    scale: bool = True
+
+    @field_validator("features")
+    @classmethod
+    def _some_features(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("at least one feature is needed")
+        if len(set(value)) != len(value):
+            raise ValueError("features are listed twice")
+        return value
+
+    @model_validator(mode="after")
+    def _fractions(self) -> WindowConfig:
+        if self.train_fraction + self.val_fraction >= 1.0:
+            raise ValueError("train_fraction + val_fraction must leave a test period (< 1)")
+        return self
+
+
+class ModelConfig(_Strict):
+    """A Keras model: architecture, output, loss, optimizer, metrics and training.
+
+    ``output_activation``, ``loss`` and ``metrics`` default from the problem preset of the label
+    kind (seed 001's table); set them to override.
+    """
+
+    name: str = "lstm"
+    kind: ModelKind = "lstm"
+    units: list[int] = Field(default_factory=lambda: [32])
+    activation: str | list[str] = "tanh"
+    dropout: float = Field(0.0, ge=0.0, lt=1.0)
+    preset: str | None = None
+    output_activation: str | None = None
+    loss: str | None = None
+    optimizer: str = "adam"
+    learning_rate: float = Field(1e-3, gt=0.0)
+    metrics: list[str] | None = None
+    epochs: int = Field(20, ge=1)
+    batch_size: int = Field(64, ge=1)
+    patience: int = Field(3, ge=0)
+    seed: int = 42
+
+    @model_validator(mode="after")
+    def _activations(self) -> ModelConfig:
+        if not self.units:
+            raise ValueError("units: at least one hidden layer is needed")
+        if isinstance(self.activation, list) and len(self.activation) != len(self.units):
+            raise ValueError(
+                f"activation: {len(self.activation)} names for {len(self.units)} hidden layers"
+            )
+        return self
+
+    def hidden_activations(self) -> list[str]:
+        if isinstance(self.activation, str):
+            return [self.activation] * len(self.units)
+        return list(self.activation)
+
+
+class SignalConfig(_Strict):
+    """Predictions to target positions: long above ``long_threshold``, short below ``-short_threshold``."""
+
+    long_threshold: float = 0.0
+    short_threshold: float = 0.0
+    allow_short: bool = False
+
+
+class BacktestConfig(_Strict):
+    """Execution: a signal decided at day t's close fills at day t+1's open."""
+
+    cash: float = Field(100_000.0, gt=0.0)
+    commission: float = Field(0.001, ge=0.0, lt=0.1)
+    slippage: float = Field(0.0005, ge=0.0, lt=0.1)
+    sizing: Sizing = "fractional"
+
+
+def default_models() -> list[ModelConfig]:
+    return [
+        ModelConfig(name="lstm", kind="lstm", units=[32], activation="tanh"),
+        ModelConfig(name="dense", kind="dense", units=[64, 32], activation="relu", dropout=0.1),
+    ]
+
+
+class RunConfig(_Strict):
+    """Everything one run needs, as plain data."""
+
+    data: DataConfig = Field(default_factory=DataConfig)
+    window: WindowConfig = Field(default_factory=WindowConfig)
+    models: list[ModelConfig] = Field(default_factory=default_models)
+    signal: SignalConfig = Field(default_factory=SignalConfig)
+    backtest: BacktestConfig = Field(default_factory=BacktestConfig)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> RunConfig:
+        names = [m.name for m in self.models]
+        if len(set(names)) != len(names):
+            raise ValueError(f"model names must be unique, got {names}")
+        if not names:
+            raise ValueError("models: at least one model is needed")
+        return self
+
+
+def _format_error(err: ValidationError, model: type[BaseModel]) -> str:
+    first = err.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "config"
+    msg = first["msg"]
+    if first["type"] == "extra_forbidden":
+        name = str(first["loc"][-1])
+        parent: type[BaseModel] | None = model
+        for part in first["loc"][:-1]:
+            if parent is None or isinstance(part, int):
+                continue
+            ann = parent.model_fields.get(str(part))
+            inner = getattr(ann, "annotation", None) if ann else None
+            args = getattr(inner, "__args__", ())
+            inner = args[0] if args else inner
+            parent = inner if isinstance(inner, type) and issubclass(inner, BaseModel) else None
+        fields = parent.model_fields if parent else {}
+        return f"unknown option '{where}'{did_you_mean(name, fields)}"
+    return f"{where}: {msg}"
+
+
+def parse_config(data: dict[str, Any], origin: str = "config") -> RunConfig:
+    """Validate a plain dict into a `RunConfig`, raising `ConfigError` with one clear line."""
+    try:
+        return RunConfig.model_validate(data)
+    except ValidationError as err:
+        raise ConfigError(f"{origin}: {_format_error(err, RunConfig)}") from None
+
+
+def load_config(path: Path | None) -> RunConfig:
+    """Read a YAML run config; ``None`` gives the defaults."""
+    if path is None:
+        return RunConfig()
+    if not path.exists():
+        raise ConfigError(f"{path}: config file not found")
+    try:
+        raw = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as err:
+        raise ConfigError(f"{path}: not valid YAML ({err.__class__.__name__})") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected a mapping at the top level")
+    return parse_config(raw, origin=str(path))
+
+
+def with_override(config: RunConfig, key_path: str, value: Any) -> RunConfig:
+    """Return a copy of ``config`` with ``key_path`` (e.g. ``window.length``) set to ``value``."""
+    data = config.model_dump()
+    node: Any = data
+    parts = key_path.split(".")
+    for part in parts[:-1]:
+        node = node[int(part)] if isinstance(node, list) else node.get(part)
+        if node is None:
+            raise ConfigError(f"unknown option '{key_path}'")
+    last = parts[-1]
+    if isinstance(node, list):
+        node[int(last)] = value
+    else:
+        node[last] = value
+    return parse_config(data, origin=f"override {key_path}")
