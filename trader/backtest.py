@@ -1,0 +1,247 @@
+"""Backtest target positions with backtrader (the only module that imports it).
+
+A target decided at day t's close fills at the open of the ticker's next bar (cheat-on-open),
+with commission and slippage, all tickers sharing one broker's cash. The rules are in
+``docs/backtest.md``; the pure parts live in `trader.execution`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import backtrader as bt
+import numpy as np
+import pandas as pd
+
+from trader.config import BacktestConfig
+from trader.errors import DataError
+from trader.execution import (
+    FILL_COLUMNS,
+    Request,
+    empty_fills,
+    execution_targets,
+    plan_rebalance,
+    round_trips,
+    ticker_frames,
+)
+
+_FAILED = {"Margin", "Rejected", "Canceled", "Expired"}
+
+
+@dataclass(frozen=True)
+class BacktestResult:
+    """What one backtest produced; every frame is indexed or dated by trading day.
+
+    ``equity``/``cash``/``positions`` are taken at each day's close (the union of the tickers'
+    dates; a ticker without a bar that day is valued at its last close). ``trades`` has one row
+    per round trip, still-open ones last-close marked with ``open=True`` and ``exit_date=NaT``.
+    ``fills`` lists every executed order. ``rejected`` counts orders backtrader refused
+    (margin, rejected, cancelled, expired): 0 in a sound run. ``capped`` counts long buys cut
+    to the cash left because other positions had grown past their weight.
+    """
+
+    equity: pd.Series
+    cash: pd.Series
+    positions: pd.DataFrame
+    trades: pd.DataFrame
+    fills: pd.DataFrame
+    rejected: int
+    capped: int = 0
+
+
+class _Recorder:
+    """Plain-Python state and callbacks for `_TargetStrategy` (keeps backtrader's style small)."""
+
+    def __init__(
+        self,
+        schedule: dict[str, np.ndarray],
+        frames: dict[str, pd.DataFrame],
+        config: BacktestConfig,
+    ) -> None:
+        self.schedule = schedule
+        self.frames = frames
+        self.config = config
+        self.weight = 1.0 / len(schedule)
+        self.seen = dict.fromkeys(schedule, 0)
+        self.current = dict.fromkeys(schedule, 0.0)
+        self.days: list[pd.Timestamp] = []
+        self.values: list[float] = []
+        self.cash: list[float] = []
+        self.held: list[list[float]] = []
+        self.fills: list[dict[str, Any]] = []
+        self.failed: list[str] = []
+        self.bt_trades: list[tuple[str, float, float]] = []
+        self.capped = 0
+
+    def on_open(self, strategy: bt.Strategy) -> None:
+        requests: list[Request] = []
+        datas: dict[str, Any] = {}
+        for data in strategy.datas:
+            name, n = data._name, len(data)
+            if n == self.seen[name]:
+                continue  # no bar for this ticker today
+            self.seen[name] = n
+            day = pd.Timestamp(data.datetime.date(0))
+            if day != self.frames[name].index[n - 1]:
+                raise RuntimeError(f"{name}: feed is on {day.date()}, expected bar {n - 1}")
+            target = float(self.schedule[name][n - 1])
+            if target == self.current[name]:
+                continue
+            self.current[name] = target
+            datas[name] = data
+            position = strategy.broker.getposition(data).size
+            requests.append(Request(name, target, float(position), float(data.open[0])))
+        if not requests:
+            return
+        plan = plan_rebalance(
+            requests,
+            weight=self.weight,
+            value=strategy.broker.getvalue(),
+            cash=strategy.broker.getcash(),
+            config=self.config,
+        )
+        self.capped += plan.capped
+        for name, size in plan.orders:
+            if size > 0:
+                strategy.buy(data=datas[name], size=size)
+            else:
+                strategy.sell(data=datas[name], size=-size)
+
+    def on_close(self, strategy: bt.Strategy) -> None:
+        self.days.append(pd.Timestamp(strategy.datetime.date(0)))
+        self.values.append(float(strategy.broker.getvalue()))
+        self.cash.append(float(strategy.broker.getcash()))
+        self.held.append([float(strategy.broker.getposition(d).size) for d in strategy.datas])
+
+    def on_order(self, order: bt.Order) -> None:
+        status = order.getstatusname()
+        if status == "Completed":
+            size, price = float(order.executed.size), float(order.executed.price)
+            self.fills.append(
+                {
+                    "ticker": order.data._name,
+                    "date": pd.Timestamp(bt.num2date(order.executed.dt).date()),
+                    "size": size,
+                    "price": price,
+                    "value": abs(size) * price,
+                    "commission": float(order.executed.comm),
+                }
+            )
+        elif status in _FAILED:
+            self.failed.append(f"{order.data._name} {status} size {order.created.size}")
+        elif status == "Partial":  # impossible without a volume filler; never ignore it
+            raise RuntimeError(f"internal: partial fill of {order.data._name}")
+
+    def on_trade(self, trade: bt.Trade) -> None:
+        if trade.isclosed:
+            self.bt_trades.append((trade.data._name, float(trade.pnl), float(trade.pnlcomm)))
+
+
+class _TargetStrategy(bt.Strategy):
+    params = (("recorder", None),)
+
+    def next_open(self) -> None:
+        self.p.recorder.on_open(self)
+
+    def next(self) -> None:
+        self.p.recorder.on_close(self)
+
+    # tickers may start on different days: act and record before all feeds have a bar too
+    prenext_open = nextstart_open = next_open
+    prenext = nextstart = next
+
+    def notify_order(self, order: bt.Order) -> None:
+        self.p.recorder.on_order(order)
+
+    def notify_trade(self, trade: bt.Trade) -> None:
+        self.p.recorder.on_trade(trade)
+
+
+def run_backtest(
+    bars: pd.DataFrame,
+    targets: pd.DataFrame,
+    config: BacktestConfig,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+) -> BacktestResult:
+    """Trade ``targets`` (date x ticker, in [-1, 1], decided at each close) on ``bars``.
+
+    ``bars`` is tidy (ticker, date, open, high, low, close, volume). Only ``[start, end]`` is
+    used, bars and targets alike, so the first day never trades. NaN targets mean flat. Raises
+    `DataError` for a target ticker without bars and for invalid targets or prices.
+    """
+    tickers = [str(t) for t in targets.columns]
+    if not tickers:
+        raise DataError("targets: no ticker columns")
+    if len(set(tickers)) != len(tickers):
+        raise DataError(f"targets: duplicated ticker columns {tickers}")
+    frames = ticker_frames(bars, tickers, start, end)
+    schedule = execution_targets(targets.set_axis(tickers, axis=1), frames)
+    recorder = _Recorder(schedule, frames, config)
+
+    cerebro = bt.Cerebro(cheat_on_open=True, stdstats=False, preload=True, runonce=True)
+    for ticker, frame in frames.items():
+        cerebro.adddata(bt.feeds.PandasData(dataname=frame, openinterest=None), name=ticker)
+    broker = cerebro.broker
+    broker.setcash(config.cash)
+    broker.set_coo(True)
+    broker.set_shortcash(True)
+    broker.setcommission(commission=config.commission, stocklike=True, percabs=True)
+    broker.set_slippage_perc(
+        config.slippage, slip_open=True, slip_match=True, slip_limit=True, slip_out=False
+    )
+    cerebro.addstrategy(_TargetStrategy, recorder=recorder)
+    cerebro.run()
+
+    index = pd.DatetimeIndex(recorder.days, name="date")
+    fills = empty_fills()
+    if recorder.fills:
+        fills = pd.DataFrame(recorder.fills, columns=list(FILL_COLUMNS))
+    trades = round_trips(fills, frames)
+    _check_trades(trades, recorder.bt_trades)
+    return BacktestResult(
+        equity=pd.Series(recorder.values, index=index, name="equity"),
+        cash=pd.Series(recorder.cash, index=index, name="cash"),
+        positions=pd.DataFrame(recorder.held, index=index, columns=list(frames)),
+        trades=trades,
+        fills=fills,
+        rejected=len(recorder.failed),
+        capped=recorder.capped,
+    )
+
+
+def _check_trades(trades: pd.DataFrame, bt_trades: list[tuple[str, float, float]]) -> None:
+    """Our round trips must be backtrader's closed trades (count and net pnl)."""
+    closed = trades[~trades["open"]]
+    ours = closed["pnl_net"].sum() if len(closed) else 0.0
+    theirs = sum(t[2] for t in bt_trades)
+    if len(closed) != len(bt_trades) or not math.isclose(ours, theirs, rel_tol=1e-9, abs_tol=1e-6):
+        raise RuntimeError(
+            f"internal: {len(closed)} round trips (net {ours:.6f}) but backtrader closed "
+            f"{len(bt_trades)} trades (net {theirs:.6f})"
+        )
+
+
+def buy_and_hold_targets(
+    bars: pd.DataFrame, start: date | None = None, end: date | None = None
+) -> pd.DataFrame:
+    """Target 1 for every ticker of ``bars`` on every date in ``[start, end]``.
+
+    Like any signal decided on the first day, it enters at the open of each ticker's second bar
+    and holds to the end.
+    """
+    dates = pd.to_datetime(bars["date"]).dt.normalize()
+    keep = pd.Series(True, index=bars.index)
+    if start is not None:
+        keep &= dates >= pd.Timestamp(start)
+    if end is not None:
+        keep &= dates <= pd.Timestamp(end)
+    index = pd.DatetimeIndex(sorted(dates[keep].unique()), name="date")
+    tickers = sorted(bars.loc[keep, "ticker"].astype(str).unique())
+    if not tickers:
+        raise DataError(f"buy and hold: no bars between {start} and {end}")
+    return pd.DataFrame(1.0, index=index, columns=tickers)

@@ -1,0 +1,340 @@
+"""Execution rules of the backtest as pure functions (no backtrader here).
+
+`trader.backtest` drives backtrader with these helpers; a future vectorized engine must
+reproduce them exactly. The rules are written down in ``docs/backtest.md``:
+
+* a target decided at the close of a ticker's bar k executes at the open of its bar k+1;
+* fills: buys at ``min(open * (1 + slippage), high)``, sells at ``max(open * (1 - slippage), low)``;
+  commission ``commission * |size| * fill price``;
+* sizing: ``target * weight * value / (open * (1 + slippage) * (1 + commission))`` shares with
+  ``weight = 1 / number of tickers`` and ``value`` the portfolio value at the previous close;
+* a day's orders go reductions first, then new shorts, then new longs; long buys are capped
+  to the cash expected to be left.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from trader.config import BacktestConfig, Sizing
+from trader.errors import DataError
+
+PRICE_COLUMNS = ("open", "high", "low", "close", "volume")
+BAR_COLUMNS = ("ticker", "date", *PRICE_COLUMNS)
+# Every size is shrunk by this relative amount so that a buy sized to the last dollar of cash
+# cannot go negative by a rounding error (1e-9 of 100,000 is 0.0001).
+SIZE_HAIRCUT = 1e-9
+
+TRADE_COLUMNS = (
+    "ticker",
+    "direction",
+    "entry_date",
+    "exit_date",
+    "size",
+    "entry_price",
+    "exit_price",
+    "pnl",
+    "pnl_net",
+    "bars_held",
+    "open",
+)
+FILL_COLUMNS = ("ticker", "date", "size", "price", "value", "commission")
+
+
+def _as_timestamp(day: date | pd.Timestamp | str | None) -> pd.Timestamp | None:
+    return None if day is None else pd.Timestamp(day).normalize()
+
+
+def ticker_frames(
+    bars: pd.DataFrame,
+    tickers: Sequence[str],
+    start: date | None = None,
+    end: date | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Per ticker, its OHLCV bars in ``[start, end]`` indexed by date (sorted, validated).
+
+    Raises `DataError` naming the ticker when it has no bars at all, no bars in the range,
+    duplicated dates or a missing/non-positive price.
+    """
+    missing = [c for c in BAR_COLUMNS if c not in bars.columns]
+    if missing:
+        raise DataError(f"bars: missing column(s) {', '.join(missing)}")
+    dates = pd.to_datetime(bars["date"])
+    if getattr(dates.dt, "tz", None) is not None:
+        dates = dates.dt.tz_localize(None)
+    frame = bars.assign(date=dates.dt.normalize())
+    lo, hi = _as_timestamp(start), _as_timestamp(end)
+    if lo is not None and hi is not None and lo > hi:
+        raise DataError(f"backtest: start {lo.date()} is after end {hi.date()}")
+    out: dict[str, pd.DataFrame] = {}
+    for ticker in tickers:
+        rows = frame[frame["ticker"] == ticker]
+        if rows.empty:
+            raise DataError(f"{ticker}: no bars for this ticker")
+        if lo is not None:
+            rows = rows[rows["date"] >= lo]
+        if hi is not None:
+            rows = rows[rows["date"] <= hi]
+        if rows.empty:
+            raise DataError(f"{ticker}: no bars between {start} and {end}")
+        dup = rows["date"].duplicated()
+        if dup.any():
+            raise DataError(f"{ticker}: duplicated bar on {rows['date'][dup].iloc[0].date()}")
+        rows = rows.sort_values("date").set_index("date")[list(PRICE_COLUMNS)].astype(float)
+        prices = rows[["open", "high", "low", "close"]]
+        bad = prices.isna().any(axis=1) | (prices <= 0).any(axis=1)
+        if bad.any():
+            raise DataError(f"{ticker}: missing or non-positive price on {bad.idxmax().date()}")
+        out[ticker] = rows
+    return out
+
+
+def execution_targets(
+    targets: pd.DataFrame, frames: dict[str, pd.DataFrame]
+) -> dict[str, np.ndarray]:
+    """Per ticker, the target to execute at the open of each of its bars (aligned to ``frames``).
+
+    The target of bar k is the target decided at the close of the ticker's previous bar k-1
+    (``targets`` read on that bar's date). NaN or a date missing from ``targets`` means 0
+    (flat); targets dated on days the ticker has no bar are ignored; bar 0 always gets 0.
+    Raises `DataError` for values outside [-1, 1] or a non-date index.
+    """
+    try:
+        index = pd.DatetimeIndex(pd.to_datetime(targets.index)).normalize()
+    except (TypeError, ValueError) as err:
+        raise DataError(f"targets: the index must hold dates ({err})") from None
+    if index.has_duplicates:
+        raise DataError(f"targets: duplicated date {index[index.duplicated()][0].date()}")
+    try:
+        values = targets.set_axis(index).astype(float).fillna(0.0)
+    except (TypeError, ValueError) as err:
+        raise DataError(f"targets: values must be numbers in [-1, 1] ({err})") from None
+    out: dict[str, np.ndarray] = {}
+    for ticker, frame in frames.items():
+        decided = values[ticker].reindex(frame.index).fillna(0.0).to_numpy()
+        outside = np.abs(decided) > 1.0
+        if outside.any():
+            day = frame.index[int(np.argmax(outside))].date()
+            raise DataError(f"{ticker}: target {decided[outside][0]} on {day} is outside [-1, 1]")
+        out[ticker] = np.concatenate([[0.0], decided[:-1]])
+    return out
+
+
+@dataclass(frozen=True)
+class Request:
+    """A ticker whose target changed at today's open."""
+
+    ticker: str
+    target: float
+    position: float  # shares held now (negative when short)
+    open: float
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The orders of one open, in submission order, and how many long buys were capped."""
+
+    orders: list[tuple[str, float]]  # (ticker, signed shares)
+    capped: int
+
+
+def target_shares(
+    target: float, weight: float, value: float, price: float, config: BacktestConfig
+) -> float:
+    """Signed shares for ``target``: ``target * weight * value / unit cost`` (floored for integer).
+
+    The unit cost ``open * (1 + slippage) * (1 + commission)`` is what one share can cost at the
+    open, so a long sized from the cash it needs is never rejected.
+    """
+    unit = price * (1.0 + config.slippage) * (1.0 + config.commission)
+    return _round(target * weight * value * (1.0 - SIZE_HAIRCUT) / unit, config.sizing)
+
+
+def _round(shares: float, sizing: Sizing) -> float:
+    if sizing == "integer":
+        return float(math.copysign(math.floor(abs(shares)), shares))
+    return shares
+
+
+def plan_rebalance(
+    requests: Sequence[Request],
+    *,
+    weight: float,
+    value: float,
+    cash: float,
+    config: BacktestConfig,
+) -> Plan:
+    """The orders that move each requested ticker to its new target at this open.
+
+    A ticker whose new target crosses or reaches zero is first closed completely (one order of
+    ``-position``), then opened on the other side; otherwise one order moves it to the new size.
+    Orders are submitted in three groups, ticker order inside each: (1) reductions and closes,
+    (2) short openings/increases, (3) long openings/increases. Cash is estimated with the worst
+    fill prices (``open * (1 -/+ slippage)``, commission included); a long buy costing more than
+    the cash left is cut to what the cash buys (``capped`` counts those, including buys cut to
+    nothing, which are dropped).
+    """
+    s, c = config.slippage, config.commission
+    reduce: list[tuple[str, float, float]] = []
+    shorts: list[tuple[str, float, float]] = []
+    longs: list[tuple[str, float, float]] = []
+    for req in sorted(requests, key=lambda r: r.ticker):
+        pos = req.position
+        want = (
+            0.0 if req.target == 0 else target_shares(req.target, weight, value, req.open, config)
+        )
+        if pos != 0 and (want == 0 or (want > 0) != (pos > 0)):
+            reduce.append((req.ticker, -pos, req.open))
+            pos = 0.0
+        delta = want - pos
+        if delta == 0:
+            continue
+        if pos != 0 and abs(want) < abs(pos):
+            reduce.append((req.ticker, delta, req.open))
+        elif delta < 0:
+            shorts.append((req.ticker, delta, req.open))
+        else:
+            longs.append((req.ticker, delta, req.open))
+    orders: list[tuple[str, float]] = []
+    for ticker, size, price in reduce + shorts:
+        orders.append((ticker, size))
+        if size < 0:
+            cash += -size * price * (1.0 - s) * (1.0 - c)
+        else:
+            cash -= size * price * (1.0 + s) * (1.0 + c)
+    capped = 0
+    for ticker, size, price in longs:
+        unit = price * (1.0 + s) * (1.0 + c)
+        if size * unit > cash:
+            capped += 1
+            size = _round(max(cash, 0.0) * (1.0 - SIZE_HAIRCUT) / unit, config.sizing)
+            if size <= 0:
+                continue
+        orders.append((ticker, size))
+        cash -= size * unit
+    return Plan(orders=orders, capped=capped)
+
+
+def empty_fills() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "ticker": pd.Series(dtype=object),
+            "date": pd.Series(dtype="datetime64[ns]"),
+            **{c: pd.Series(dtype=float) for c in ("size", "price", "value", "commission")},
+        }
+    )
+
+
+@dataclass
+class _Trip:
+    sign: float
+    entry_date: pd.Timestamp
+    entry_bar: int
+    cash: float = 0.0
+    commission: float = 0.0
+    peak: float = 0.0
+    in_shares: float = 0.0
+    in_value: float = 0.0
+    out_shares: float = 0.0
+    out_value: float = 0.0
+
+    def add(self, size: float, price: float, commission: float) -> None:
+        self.cash -= size * price
+        self.commission += commission
+        if size * self.sign > 0:
+            self.in_shares += abs(size)
+            self.in_value += abs(size) * price
+        else:
+            self.out_shares += abs(size)
+            self.out_value += abs(size) * price
+
+    def row(
+        self,
+        ticker: str,
+        exit_date: pd.Timestamp | None,
+        exit_price: float,
+        exit_bar: int,
+        pnl: float,
+    ) -> dict[str, object]:
+        return {
+            "ticker": ticker,
+            "direction": "long" if self.sign > 0 else "short",
+            "entry_date": self.entry_date,
+            "exit_date": pd.NaT if exit_date is None else exit_date,
+            "size": self.peak,
+            "entry_price": self.in_value / self.in_shares,
+            "exit_price": exit_price,
+            "pnl": pnl,
+            "pnl_net": pnl - self.commission,
+            "bars_held": exit_bar - self.entry_bar,
+            "open": exit_date is None,
+        }
+
+
+def round_trips(fills: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per round trip (flat -> position -> flat) of each ticker, from the fills.
+
+    ``size`` is the largest absolute position of the trip; ``entry_price`` / ``exit_price`` are
+    the size-weighted fill prices of the increasing / reducing fills; ``pnl`` is the gross
+    cash result ``-sum(size_i * price_i)`` and ``pnl_net`` subtracts every commission of the trip;
+    ``bars_held`` counts the ticker's bars from the entry open to the exit open. A trip still
+    open after the last bar has ``open=True``, ``exit_date=NaT``, ``exit_price`` = the last close
+    and pnl marked to that close (no exit costs). A fill that crosses zero is split at zero
+    (commission pro rata). ``fills`` must be in execution order.
+    """
+    rows: list[dict[str, object]] = []
+    for ticker, group in fills.groupby("ticker", sort=True):
+        name = str(ticker)
+        frame = frames[name]
+        bar_no = pd.Series(np.arange(len(frame)), index=frame.index)
+        trip: _Trip | None = None
+        pos = 0.0
+        for fill in group.itertuples(index=False):
+            size, price, comm = float(fill.size), float(fill.price), float(fill.commission)
+            day = pd.Timestamp(fill.date)
+            if pos != 0 and (pos + size) * pos < 0:  # crosses zero: close, then open the rest
+                part = -pos / size
+                parts = [(-pos, comm * part), (size + pos, comm * (1 - part))]
+            else:
+                parts = [(size, comm)]
+            for part_size, part_comm in parts:
+                if trip is None:
+                    trip = _Trip(math.copysign(1.0, part_size), day, int(bar_no[day]))
+                trip.add(part_size, price, part_comm)
+                pos += part_size
+                trip.peak = max(trip.peak, abs(pos))
+                if abs(pos) <= 1e-9 * trip.peak:
+                    exit_price = trip.out_value / trip.out_shares
+                    rows.append(trip.row(name, day, exit_price, int(bar_no[day]), trip.cash))
+                    trip, pos = None, 0.0
+        if trip is not None:
+            last = float(frame["close"].iloc[-1])
+            rows.append(trip.row(name, None, last, len(frame) - 1, trip.cash + pos * last))
+    if not rows:
+        return empty_trades()
+    out = pd.DataFrame(rows, columns=list(TRADE_COLUMNS))
+    out["exit_date"] = pd.to_datetime(out["exit_date"])
+    return out.sort_values(["entry_date", "ticker"], kind="stable").reset_index(drop=True)
+
+
+def empty_trades() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "ticker": pd.Series(dtype=object),
+            "direction": pd.Series(dtype=object),
+            "entry_date": pd.Series(dtype="datetime64[ns]"),
+            "exit_date": pd.Series(dtype="datetime64[ns]"),
+            **{
+                c: pd.Series(dtype=float)
+                for c in ("size", "entry_price", "exit_price", "pnl", "pnl_net")
+            },
+            "bars_held": pd.Series(dtype=int),
+            "open": pd.Series(dtype=bool),
+        }
+    )
