@@ -1,4 +1,4 @@
-"""Run configuration as plain data (pydantic models), loadable from YAML and variable by key path."""
+"""Run configuration as plain data (pydantic models), loadable from YAML, variable by key path."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from trader.errors import ConfigError, did_you_mean
 
 LabelKind = Literal["binary", "multiclass", "regression", "sign"]
-FeatureName = Literal["return", "log_return", "ohlc", "volume_change"]
+# "canary_next_return" deliberately peeks one day ahead: only `trader audit` uses it.
+FeatureName = Literal["return", "log_return", "ohlc", "volume_change", "canary_next_return"]
 ModelKind = Literal["dense", "lstm"]
 Sizing = Literal["fractional", "integer"]
 
@@ -36,11 +37,14 @@ class DataConfig(_Strict):
         return [t.strip().upper() for t in value]
 
 
+_DEFAULT_FEATURES: list[FeatureName] = ["log_return", "volume_change"]
+
+
 class WindowConfig(_Strict):
     """Sliding windows, labels and the chronological split."""
 
     length: int = Field(20, ge=1, le=512)
-    features: list[FeatureName] = Field(default_factory=lambda: ["log_return", "volume_change"])
+    features: list[FeatureName] = Field(default_factory=lambda: _DEFAULT_FEATURES.copy())
     horizon: int = Field(1, ge=1, le=252)
     label: LabelKind = "binary"
     flat_threshold: float = Field(0.005, ge=0.0)
@@ -104,11 +108,12 @@ class ModelConfig(_Strict):
 
 
 class SignalConfig(_Strict):
-    """Predictions to target positions: long above ``long_threshold``, short below ``-short_threshold``."""
+    """Predictions to positions: long above ``long_threshold``, short below ``-short_threshold``."""
 
     long_threshold: float = 0.0
     short_threshold: float = 0.0
     allow_short: bool = False
+    min_hold: int = Field(0, ge=0, le=252)
 
 
 class BacktestConfig(_Strict):
@@ -118,6 +123,37 @@ class BacktestConfig(_Strict):
     commission: float = Field(0.001, ge=0.0, lt=0.1)
     slippage: float = Field(0.0005, ge=0.0, lt=0.1)
     sizing: Sizing = "fractional"
+
+
+class ProtocolConfig(_Strict):
+    """How models are evaluated out of sample (see ``trader.walkforward``).
+
+    ``walk_forward`` (default): after ``min_train_days``, the rest of the history is cut into
+    ``folds`` test folds; before each, the models are retrained on an expanding (or rolling,
+    ``train_days`` long) span whose last ``val_fraction`` is used for early stopping. Label
+    horizons are purged at every boundary and ``embargo_days`` more are dropped before tests.
+    ``holdout``: one split by ``window.train_fraction`` / ``window.val_fraction``.
+    """
+
+    kind: Literal["walk_forward", "holdout"] = "walk_forward"
+    folds: int = Field(4, ge=1, le=100)
+    mode: Literal["expanding", "rolling"] = "expanding"
+    train_days: int | None = Field(None, ge=20)
+    min_train_days: int = Field(250, ge=20)
+    val_fraction: float = Field(0.2, gt=0.0, lt=0.9)
+    embargo_days: int = Field(0, ge=0)
+
+
+class StrategyConfig(_Strict):
+    """A strategy from ``strategies/`` by name, with its parameters (validated on load)."""
+
+    name: str
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+def default_strategies() -> list[StrategyConfig]:
+    names = ["ma_cross", "granville", "bnf_deviation", "rci", "n_day_decline"]
+    return [StrategyConfig(name=n) for n in names]
 
 
 def default_models() -> list[ModelConfig]:
@@ -135,6 +171,8 @@ class RunConfig(_Strict):
     models: list[ModelConfig] = Field(default_factory=default_models)
     signal: SignalConfig = Field(default_factory=SignalConfig)
     backtest: BacktestConfig = Field(default_factory=BacktestConfig)
+    protocol: ProtocolConfig = Field(default_factory=ProtocolConfig)
+    strategies: list[StrategyConfig] = Field(default_factory=default_strategies)
 
     @model_validator(mode="after")
     def _unique_names(self) -> RunConfig:

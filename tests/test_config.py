@@ -1,0 +1,64 @@
+"""Run configuration: defaults, YAML, clear errors with suggestions, overrides by key path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from trader.config import RunConfig, load_config, parse_config, with_override
+from trader.errors import ConfigError
+
+
+def test_defaults_have_lstm_and_dense() -> None:
+    cfg = RunConfig()
+    assert [m.kind for m in cfg.models] == ["lstm", "dense"]
+    assert cfg.window.train_fraction + cfg.window.val_fraction < 1
+
+
+def test_yaml_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "run.yaml"
+    path.write_text("data:\n  tickers: [aapl, msft]\nwindow:\n  length: 5\n  label: sign\n")
+    cfg = load_config(path)
+    assert cfg.data.tickers == ["AAPL", "MSFT"]
+    assert cfg.window.length == 5 and cfg.window.label == "sign"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"window": {"lenght": 5}}, "unknown option 'window.lenght' (did you mean 'length'?)"),
+        ({"windw": {}}, "unknown option 'windw' (did you mean 'window'?)"),
+        ({"models": [{"name": "a", "unitz": [3]}]}, "did you mean 'units'?"),
+        ({"window": {"label": "binary2"}}, "window.label"),
+        ({"window": {"train_fraction": 0.9, "val_fraction": 0.2}}, "must leave a test period"),
+        ({"models": [{"name": "a"}, {"name": "a"}]}, "model names must be unique"),
+        ({"models": [{"units": [8, 4], "activation": ["relu"]}]}, "1 names for 2 hidden layers"),
+        ({"backtest": {"commission": -1}}, "backtest.commission"),
+    ],
+)
+def test_bad_config_is_one_clear_line(data: dict, message: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        parse_config(data, origin="run.yaml")
+    text = str(err.value)
+    assert message in text
+    assert text.startswith("run.yaml: ")
+    assert "\n" not in text
+
+
+def test_bad_files(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_config(tmp_path / "missing.yaml")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("window: [1, 2\n")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_config(bad)
+
+
+def test_override_by_key_path() -> None:
+    cfg = with_override(RunConfig(), "window.length", 7)
+    assert cfg.window.length == 7
+    cfg = with_override(cfg, "models.0.activation", "selu")
+    assert cfg.models[0].activation == "selu"
+    with pytest.raises(ConfigError):
+        with_override(cfg, "window.length", -3)
