@@ -1,0 +1,65 @@
+"""Keras models on price windows: names, presets, building, training, scoring, saving.
+
+The only package of trader that imports Keras/TensorFlow. Modules, one concept each:
+
+- `registry` (with `activations`, `losses`, `optimizers`, `metrics`): objects by name
+- `presets`: output activation, loss, metrics and label encoding per label kind
+- `compat`: refuse incompatible choices before training
+- `builders`: a compiled dense or LSTM model from a `ModelConfig`
+- `training`: seeded, deterministic fit with early stopping; one-call batched predict
+- `outputs`: raw outputs to a direction score in [-1, 1]
+- `persist`: ``.keras`` files with a JSON metadata sidecar
+- `reuse`: one compiled model reset to its fresh state per fold (no retracing)
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+from trader.models.builders import build_model
+from trader.models.compat import check_compatible
+from trader.models.encoding import Encoding, encode_labels
+from trader.models.outputs import class_probability, to_score
+from trader.models.persist import load_model, save_model
+from trader.models.presets import PRESETS, Preset, ResolvedModel, resolve
+from trader.models.registry import (
+    Kind,
+    canonical_name,
+    get_activation,
+    get_loss,
+    get_metric,
+    get_optimizer,
+    names,
+)
+from trader.models.reuse import FreshModel
+from trader.models.seeding import seed_everything
+from trader.models.training import fit, predict
+
+__all__ = [
+    "PRESETS",
+    "Encoding",
+    "FreshModel",
+    "Kind",
+    "Preset",
+    "ResolvedModel",
+    "build_model",
+    "canonical_name",
+    "check_compatible",
+    "class_probability",
+    "encode_labels",
+    "fit",
+    "get_activation",
+    "get_loss",
+    "get_metric",
+    "get_optimizer",
+    "load_model",
+    "names",
+    "predict",
+    "resolve",
+    "save_model",
+    "seed_everything",
+    "to_score",
+]
