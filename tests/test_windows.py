@@ -13,7 +13,9 @@ from trader.errors import DataError
 from trader.windows import build_windows, compute_features, forward_returns, make_labels
 
 
-def make_bars(n: int = 120, tickers: tuple[str, ...] = ("AAA", "BBB"), seed: int = 0) -> pd.DataFrame:
+def make_bars(
+    n: int = 120, tickers: tuple[str, ...] = ("AAA", "BBB"), seed: int = 0
+) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     frames = []
     dates = pd.bdate_range("2020-01-01", periods=n)
@@ -25,8 +27,15 @@ def make_bars(n: int = 120, tickers: tuple[str, ...] = ("AAA", "BBB"), seed: int
         volume = rng.integers(1_000, 5_000, n).astype(float)
         frames.append(
             pd.DataFrame(
-                {"ticker": ticker, "date": dates, "open": open_, "high": high, "low": low,
-                 "close": close, "volume": volume}
+                {
+                    "ticker": ticker,
+                    "date": dates,
+                    "open": open_,
+                    "high": high,
+                    "low": low,
+                    "close": close,
+                    "volume": volume,
+                }
             )
         )
     return pd.concat(frames, ignore_index=True)
@@ -34,9 +43,14 @@ def make_bars(n: int = 120, tickers: tuple[str, ...] = ("AAA", "BBB"), seed: int
 
 def test_features_known_answer() -> None:
     bars = pd.DataFrame(
-        {"date": pd.bdate_range("2021-01-04", periods=3), "open": [10.0, 11.0, 12.0],
-         "high": [10.5, 11.5, 12.5], "low": [9.5, 10.5, 11.0], "close": [10.0, 11.0, 12.1],
-         "volume": [99.0, 199.0, 99.0]}
+        {
+            "date": pd.bdate_range("2021-01-04", periods=3),
+            "open": [10.0, 11.0, 12.0],
+            "high": [10.5, 11.5, 12.5],
+            "low": [9.5, 10.5, 11.0],
+            "close": [10.0, 11.0, 12.1],
+            "volume": [99.0, 199.0, 99.0],
+        }
     )
     f = compute_features(bars, ["return", "log_return", "ohlc", "volume_change"])
     assert len(f) == 2
@@ -85,8 +99,12 @@ def test_purge_and_train_only_scaler() -> None:
     # the scaler standardizes the training feature rows
     bars_a = bars.sort_values(["ticker", "date"])
     rows = np.concatenate(
-        [compute_features(g, ["log_return", "volume_change"]).loc[: ws.split_dates.train_end]
-         .to_numpy() for _, g in bars_a.groupby("ticker")]
+        [
+            compute_features(g, ["log_return", "volume_change"])
+            .loc[: ws.split_dates.train_end]
+            .to_numpy()
+            for _, g in bars_a.groupby("ticker")
+        ]
     )
     assert np.allclose(ws.scaler.mean, rows.mean(0))
     assert np.allclose(ws.scaler.std, rows.std(0))
@@ -102,13 +120,18 @@ def test_ticker_with_missing_days_and_too_short() -> None:
 
 
 @settings(max_examples=25, deadline=None)
-@given(cut=st.integers(min_value=75, max_value=118), factor=st.floats(0.2, 5.0), seed=st.integers(0, 50))
+@given(
+    cut=st.integers(min_value=75, max_value=118),
+    factor=st.floats(0.2, 5.0),
+    seed=st.integers(0, 50),
+)
 def test_no_look_ahead(cut: int, factor: float, seed: int) -> None:
     """Changing any price after day T leaves every window ending at or before T, and its scaled
     values, unchanged (T at or after the end of the training period)."""
     bars = make_bars(seed=seed)
-    cfg = WindowConfig(length=7, features=["return", "log_return", "ohlc", "volume_change"],
-                       horizon=2)
+    cfg = WindowConfig(
+        length=7, features=["return", "log_return", "ohlc", "volume_change"], horizon=2
+    )
     base = build_windows(bars, cfg)
     dates = pd.bdate_range("2020-01-01", periods=120)
     cut_date = dates[cut]

@@ -29,6 +29,7 @@ def feature_columns(features: list[FeatureName]) -> list[str]:
         "log_return": ["log_return"],
         "ohlc": ["open_rel", "high_rel", "low_rel", "close_rel"],
         "volume_change": ["volume_change"],
+        "canary_next_return": ["canary_next_return"],
     }
     return [col for f in features for col in names[f]]
 
@@ -40,6 +41,8 @@ def compute_features(bars: pd.DataFrame, features: list[FeatureName]) -> pd.Data
     - log_return: log(close_t / close_{t-1})
     - ohlc: log of open, high, low, close at t relative to close_{t-1}
     - volume_change: log((volume_t + 1) / (volume_{t-1} + 1))
+    - canary_next_return: log(close_{t+1} / close_t), a deliberate leak that peeks one day
+      ahead; it exists only so that `trader audit` can prove its check catches a leak
 
     The first row has no previous day and is dropped.
     """
@@ -57,6 +60,9 @@ def compute_features(bars: pd.DataFrame, features: list[FeatureName]) -> pd.Data
         elif feature == "volume_change":
             vol = bars["volume"].to_numpy(dtype=float)
             out["volume_change"] = np.log((vol + 1.0) / (np.roll(vol, 1) + 1.0))
+        elif feature == "canary_next_return":
+            ahead = np.append(close[1:], close[-1])
+            out["canary_next_return"] = np.log(ahead / close)
     frame = pd.DataFrame(out, index=pd.DatetimeIndex(bars["date"]))
     return frame.iloc[1:]
 
@@ -209,7 +215,9 @@ def build_windows(
             f"no ticker has more than {config.length + 1} days: too short for windows of "
             f"length {config.length}"
         )
-    x, fwd, tickers, dates, label_dates = (np.concatenate(cols) for cols in zip(*parts, strict=True))
+    x, fwd, tickers, dates, label_dates = (
+        np.concatenate(cols) for cols in zip(*parts, strict=True)
+    )
     return WindowSet(
         x=x.astype(np.float32),
         labels=make_labels(fwd, config.label, config.flat_threshold),
