@@ -1,0 +1,39 @@
+# Two commands for a fresh machine: `make demo` and `make test`. Both create .venv when missing
+# and install the project from its own files (pyproject.toml).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+
+.PHONY: install demo test lint format bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/trader demo
+
+test: $(STAMP)
+	$(BIN)/ruff check trader tests bench
+	$(BIN)/ruff format --check trader tests bench
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check trader tests bench
+	$(BIN)/mypy trader
+
+format: $(STAMP)
+	$(BIN)/ruff format trader tests bench
+	$(BIN)/ruff check --fix trader tests bench
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

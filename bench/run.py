@@ -1,0 +1,94 @@
+"""Benchmarks measured side by side in one run; prints ratios, not absolute targets.
+
+    .venv/bin/python bench/run.py            # or: make bench
+
+1. predict: one batched `trader.models.predict` call over the test windows vs one
+   `model.predict` call per window (the ~55 ms per call trap), on the same LSTM.
+2. windows: `trader.windows.build_windows` (numpy sliding_window_view) vs a Python loop that
+   slices one window per sample, on the bundled sample's 20 stocks.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np
+import pandas as pd
+
+from trader import ingest
+from trader.config import ModelConfig, WindowConfig
+from trader.windows import Scaler, build_windows, compute_features, feature_columns
+
+
+def timed(func: Callable[[], object], repeat: int = 3) -> float:
+    """Best wall time of ``repeat`` runs, in seconds."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def loop_windows(bars: pd.DataFrame, config: WindowConfig, scaler: Scaler) -> np.ndarray:
+    """The naive way: one slice per sample."""
+    out = []
+    for _, group in bars.sort_values(["ticker", "date"]).groupby("ticker", sort=True):
+        feats = scaler.transform(
+            compute_features(group.reset_index(drop=True), config.features).to_numpy()
+        )
+        for end in range(config.length, len(feats) + 1):
+            out.append(feats[end - config.length : end])
+    return np.asarray(out, dtype=np.float32)
+
+
+def bench_windows(bars: pd.DataFrame) -> None:
+    config = WindowConfig(length=20, features=["log_return", "ohlc", "volume_change"])
+    fast = build_windows(bars, config)
+    slow = loop_windows(bars, config, fast.scaler)
+    assert np.allclose(fast.x, slow, atol=1e-6), "loop and vectorized windows differ"
+    t_fast = timed(lambda: build_windows(bars, config))
+    t_slow = timed(lambda: loop_windows(bars, config, fast.scaler), repeat=1)
+    print(
+        f"windows  {len(fast.x):>7} windows x {len(feature_columns(config.features))} features: "
+        f"vectorized {t_fast:.3f}s, loop {t_slow:.3f}s, loop/vectorized = {t_slow / t_fast:.1f}x"
+    )
+
+
+def bench_predict(bars: pd.DataFrame, n_calls: int = 200) -> None:
+    from trader import models
+
+    config = WindowConfig(length=20)
+    windows = build_windows(bars, config)
+    x = windows.x[windows.part("test", labelled=False)]
+    cfg = ModelConfig(name="lstm", kind="lstm", units=[32], epochs=1)
+    model = models.build_model(cfg, (x.shape[1], x.shape[2]), windows.label, windows.n_classes)
+    batched = models.predict(model, x)
+    single = np.concatenate([model.predict(x[i : i + 1], verbose=0) for i in range(3)])
+    assert np.allclose(batched[:3], single, atol=1e-5), "batched and per-call outputs differ"
+    t_batch = timed(lambda: models.predict(model, x))
+    sample = x[:n_calls]
+    t_calls = timed(lambda: [model.predict(w[None], verbose=0) for w in sample], repeat=1)
+    per_call_all = t_calls / len(sample) * len(x)  # extrapolated to every test window
+    print(
+        f"predict  {len(x):>7} test windows: one batched call {t_batch:.3f}s, "
+        f"per-window calls {per_call_all:.1f}s (from {len(sample)} calls, "
+        f"{t_calls / len(sample) * 1000:.0f} ms each), per-call/batched = "
+        f"{per_call_all / t_batch:.0f}x"
+    )
+
+
+def main() -> None:
+    bars = ingest.read_sample(ingest.sample_tickers())
+    bars = bars[bars["ticker"] != "SPY"]
+    print(f"bundled sample: {bars['ticker'].nunique()} tickers, {len(bars)} rows")
+    bench_windows(bars)
+    bench_predict(bars[bars["ticker"].isin(["AAPL", "MSFT", "JPM"])])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,169 @@
+"""The command line through Typer's runner: ingest, status, train, backtest, report, demo."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from trader.cli import app
+from trader.store import Store
+
+TINY = """
+data:
+  tickers: [AAPL, ORCL]
+  start: "2016-06-01"
+window:
+  length: 5
+  features: [log_return, ohlc]
+models:
+  - {name: lstm, kind: lstm, units: [4], epochs: 2, batch_size: 128}
+  - {name: dense, kind: dense, units: [8], activation: relu, epochs: 2, batch_size: 128}
+protocol: {folds: 2, min_train_days: 200}
+strategies: [{name: ma_cross, params: {fast: 5, slow: 20}}, {name: n_day_decline}]
+"""
+MODELS = {"lstm", "dense"}
+BASELINES = {"always_long", "majority_class", "previous_direction", "linear"}
+RULES = {"ma_cross", "n_day_decline"}
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Path:
+    path = tmp_path / "tiny.yaml"
+    path.write_text(TINY)
+    return path
+
+
+def test_demo_end_to_end(runner: CliRunner, store: Store, tiny: Path) -> None:
+    result = runner.invoke(app, ["demo", "--config", str(tiny), "--db", store.url, "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    strategies = report["strategies"]
+    assert set(strategies) == MODELS | BASELINES | RULES | {"buy_and_hold"}
+    assert {strategies[n]["kind"] for n in RULES} == {"rule"}
+    assert {strategies[n]["kind"] for n in BASELINES} == {"baseline"}
+    assert report["protocol"] == "walk_forward" and len(report["folds"]) == 2
+    assert report["audit"]["passed"] is True
+    assert [c["name"] for c in report["audit"]["checks"]] == [
+        "future perturbation",
+        "canary caught",
+        "fill timing",
+    ]
+    hold = report["strategies"]["buy_and_hold"]
+    assert set(hold["tickers"]) == {"AAPL", "ORCL"}
+    # buy-and-hold enters once per ticker and holds to the end
+    assert hold["tickers"]["AAPL"]["exposure"] > 0.95
+    assert hold["total"]["rejected_orders"] == 0
+    for name in ("lstm", "dense"):
+        total = report["strategies"][name]["total"]
+        assert 0.0 <= total["hit_rate"] <= 1.0
+        assert total["predictions"] > 100
+        assert total["rejected_orders"] == 0
+        assert {"accuracy", "precision", "recall", "f1", "auc", "sharpe", "cagr"} <= set(total)
+        uncertainty = report["strategies"][name]["uncertainty"]
+        assert uncertainty["sharpe_ci_low"] <= total["sharpe"] <= uncertainty["sharpe_ci_high"]
+        assert uncertainty["n_trials"] == len(strategies)
+        assert "edge" in uncertainty["verdict"]
+        assert any("vs buy_and_hold" in v for v in report["strategies"][name]["verdicts"])
+    for name in RULES:
+        assert report["strategies"][name]["total"]["trades"] > 0
+    files = report["files"]
+    for key in ("report", "equity_chart", "drawdown_chart", "training_chart", "predictions"):
+        assert Path(files[key]).stat().st_size > 0
+    assert report["periods"]["test_start"] > report["folds"][0]["val_end"]
+
+    # the report is shown again, and a second backtest of the same run gives the same numbers
+    again = runner.invoke(app, ["report", report["run_id"], "--json"])
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout)["strategies"] == report["strategies"]
+    table = runner.invoke(app, ["report"])
+    assert table.exit_code == 0
+    assert "buy_and_hold" in table.stdout and "hit rate" in table.stdout
+    assert "leakage audit: PASS" in table.stdout
+    rerun = runner.invoke(app, ["backtest", "--run", report["run_id"], "--db", store.url, "--json"])
+    assert rerun.exit_code == 0, rerun.output
+    assert json.loads(rerun.stdout)["strategies"] == report["strategies"]
+
+    # both backtests and the train run are recorded; replaying the backtest is exact
+    runs = json.loads(runner.invoke(app, ["runs", "--json", "--db", store.url]).stdout)
+    assert [r["kind"] for r in runs] == ["train", "backtest", "backtest"]
+    assert runs[1]["parent_id"] == report["run_id"]
+    shown = runner.invoke(app, ["show", report["record_id"], "--json", "--db", store.url])
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.stdout)["trades"] > 0
+    replayed = runner.invoke(app, ["replay", report["record_id"], "--json", "--db", store.url])
+    assert replayed.exit_code == 0, replayed.output
+    verdict = json.loads(replayed.stdout)
+    assert verdict["identical"] is True
+    assert verdict["compared"] == ["predictions", "trades", "metrics"]
+
+
+def test_train_then_backtest_latest(runner: CliRunner, store: Store, tiny: Path) -> None:
+    assert (
+        runner.invoke(app, ["ingest", "sample", "AAPL", "ORCL", "--db", store.url]).exit_code == 0
+    )
+    trained = runner.invoke(app, ["train", "-c", str(tiny), "--db", store.url, "--json"])
+    assert trained.exit_code == 0, trained.output
+    run_id = json.loads(trained.stdout)["run_id"]
+    assert all(fold["fit"] > 0 for fold in json.loads(trained.stdout)["samples"])
+    result = runner.invoke(app, ["backtest", "--db", store.url, "--json", "-s", "rci"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["run_id"] == run_id
+    assert "rci" in report["strategies"] and "ma_cross" not in report["strategies"]
+
+
+def test_strategies_list(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["strategies", "--json"])
+    assert result.exit_code == 0, result.output
+    names = {s["name"] for s in json.loads(result.stdout)}
+    assert {"granville", "bnf_deviation", "rci", "n_day_decline", "ma_cross"} <= names
+
+
+def test_status_json(runner: CliRunner, store: Store) -> None:
+    assert runner.invoke(app, ["ingest", "sample", "KO", "--db", store.url]).exit_code == 0
+    result = runner.invoke(app, ["data", "status", "--json", "--db", store.url])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert rows[0]["ticker"] == "KO" and rows[0]["source"] == "sample"
+    assert rows[0]["rows"] > 1000
+    table = runner.invoke(app, ["data", "status", "--db", store.url])
+    assert "KO" in table.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["ingest", "sample", "APPL"], "did you mean 'AAPL'"),
+        (["train", "--tickers", "ZZZZ"], "ZZZZ"),
+        (["backtest", "--run", "nope"], "unknown run 'nope'"),
+        (["report", "nope"], "no report"),
+        (["show", "nope"], "unknown run 'nope'"),
+        (["backtest", "-s", "granvile"], "did you mean 'granville'"),
+    ],
+)
+def test_errors_are_one_line(
+    runner: CliRunner, store: Store, args: list[str], message: str
+) -> None:
+    runner.invoke(app, ["ingest", "sample", "KO", "--db", store.url])
+    needs_db = args[0] in ("ingest", "train", "backtest", "show")
+    result = runner.invoke(app, args + (["--db", store.url] if needs_db else []))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: ")
+    assert message in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_bad_config_option(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("window:\n  lenght: 3\n")
+    result = runner.invoke(app, ["train", "-c", str(path)])
+    assert result.exit_code == 2
+    assert "did you mean 'length'" in result.stderr

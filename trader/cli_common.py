@@ -1,0 +1,69 @@
+"""What every `trader` command shares: options, one-line errors, consoles, JSON output."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+
+from trader.config import DataConfig, RunConfig, load_config
+from trader.errors import ConfigError, TraderError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL (default: $TRADER_DATABASE_URL or data/trader.db)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON on stdout for scripts.")]
+ConfigOption = Annotated[Path | None, typer.Option("--config", "-c", help="Run config (YAML).")]
+TickersOption = Annotated[
+    str | None, typer.Option("--tickers", "-t", help="Comma-separated tickers, e.g. AAPL,MSFT.")
+]
+DropOption = Annotated[
+    bool, typer.Option("--drop-invalid", help="Drop bad rows (and say which) instead of failing.")
+]
+
+
+def cli_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn a `TraderError` into one ``error:`` line on stderr and exit code 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except TraderError as err:
+            typer.echo(f"error: {err}", err=True)
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
+def out() -> Console:
+    return Console(soft_wrap=False, width=max(Console().width, 120))
+
+
+def err() -> Console:
+    return Console(stderr=True)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+
+
+def run_config_from(config: Path | None, tickers: str | None) -> RunConfig:
+    run = load_config(config)
+    if tickers:
+        names = [t for t in (s.strip() for s in tickers.split(",")) if t]
+        if not names:
+            raise ConfigError("--tickers: no ticker given")
+        data = DataConfig.model_validate({**run.data.model_dump(), "tickers": names})
+        run = run.model_copy(update={"data": data})
+    return run

@@ -1,0 +1,139 @@
+"""The report on the terminal: rich tables and the plain verdicts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+TOTAL = "TOTAL"
+
+
+def _pct(value: Any) -> str:
+    return "-" if value is None else f"{value * 100:.1f}%"
+
+
+def _num(value: Any, digits: int = 2) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _range(low: Any, high: Any, fmt: Any = _num) -> str:
+    return "-" if low is None or high is None else f"{fmt(low)} .. {fmt(high)}"
+
+
+def _table(title: str, columns: list[str], left: int = 2) -> Table:
+    table = Table(title=title, title_justify="left")
+    for i, col in enumerate(columns):
+        table.add_column(col, justify="left" if i < left else "right")
+    return table
+
+
+def money_table(report: dict[str, Any]) -> Table:
+    """One row per strategy: the portfolio over all tickers (cash shared, equal weight)."""
+    p, c = report["periods"], report["costs"]
+    table = _table(
+        f"Backtest {p['test_start']} .. {p['test_end']}, out of sample ({report['protocol']}); "
+        f"fills at next open, commission {c['commission'] * 100:.2f}%, slippage "
+        f"{c['slippage'] * 100:.2f}%; portfolio of {', '.join(report['tickers'])}",
+        ["strategy", "kind", "return", "profit", "CAGR", "Sharpe", "Sharpe 95% CI", "max DD",
+         "trades", "win rate", "exposure", "turnover"],
+    )  # fmt: skip
+    for name, entry in report["strategies"].items():
+        v, u = entry["total"], entry.get("uncertainty", {})
+        table.add_row(
+            name,
+            entry["kind"],
+            _pct(v.get("total_return")),
+            _num(v.get("profit")),
+            _pct(v.get("cagr")),
+            _num(v.get("sharpe")),
+            _range(u.get("sharpe_ci_low"), u.get("sharpe_ci_high")),
+            _pct(v.get("max_drawdown")),
+            str(v.get("trades", "-")),
+            _pct(v.get("win_rate")),
+            _pct(v.get("exposure")),
+            _num(v.get("turnover"), 1),
+            style="bold" if entry["kind"] == "model" else None,
+        )
+    return table
+
+
+def ticker_table(report: dict[str, Any]) -> Table:
+    """Models and buy-and-hold per ticker (each ticker alone with the full starting cash)."""
+    table = _table(
+        "Per ticker (each alone with the full starting cash)",
+        ["strategy", "ticker", "return", "CAGR", "Sharpe", "max DD", "trades", "win rate",
+         "hit rate"],
+    )  # fmt: skip
+    for name, entry in report["strategies"].items():
+        if entry["kind"] not in ("model", "benchmark"):
+            continue
+        for ticker, v in entry["tickers"].items():
+            table.add_row(
+                name,
+                ticker,
+                _pct(v.get("total_return")),
+                _pct(v.get("cagr")),
+                _num(v.get("sharpe")),
+                _pct(v.get("max_drawdown")),
+                str(v.get("trades", "-")),
+                _pct(v.get("win_rate")),
+                _pct(v.get("hit_rate")),
+            )
+    return table
+
+
+def calls_table(report: dict[str, Any]) -> Table:
+    """Direction calls of the models and baselines over all tickers."""
+    table = _table(
+        "Predictions out of sample (direction of the next move)",
+        ["predictor", "kind", "hit rate", "95% CI", "p vs base", "accuracy", "precision",
+         "recall", "F1", "AUC", "n"],
+    )  # fmt: skip
+    for name, entry in report["strategies"].items():
+        v = entry["total"]
+        if "hit_rate" not in v:
+            continue
+        u = entry.get("uncertainty", {})
+        table.add_row(
+            name,
+            entry["kind"],
+            _pct(v.get("hit_rate")),
+            _range(u.get("hit_rate_ci_low"), u.get("hit_rate_ci_high"), _pct),
+            _num(u.get("hit_rate_p_value"), 3),
+            _pct(v.get("accuracy")),
+            _pct(v.get("precision")),
+            _pct(v.get("recall")),
+            _num(v.get("f1")),
+            _num(v.get("auc")),
+            str(v.get("predictions", "-")),
+            style="bold" if entry["kind"] == "model" else None,
+        )
+    return table
+
+
+def verdict_lines(report: dict[str, Any]) -> list[str]:
+    """Per model: the edge verdict with PSR / deflated Sharpe, then model vs each baseline."""
+    lines = []
+    for name, entry in report["strategies"].items():
+        if entry["kind"] != "model":
+            continue
+        u = entry.get("uncertainty", {})
+        lines.append(
+            f"{name}: {u.get('verdict', '-')} (PSR {_num(u.get('psr'))}, deflated Sharpe "
+            f"{_num(u.get('dsr'))} over {u.get('n_trials', '-')} strategies tried)"
+        )
+        lines.extend(f"  {line}" for line in entry.get("verdicts", []))
+    audit = report.get("audit")
+    if audit:
+        lines.append(f"leakage audit: {audit['verdict']}")
+    return lines
+
+
+def render(report: dict[str, Any]) -> Group:
+    """Everything on the terminal: three tables, then the verdicts."""
+    parts: list[RenderableType] = [money_table(report), ticker_table(report), calls_table(report)]
+    parts.extend(Text(line) for line in verdict_lines(report))
+    return Group(*parts)
