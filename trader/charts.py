@@ -46,29 +46,36 @@ def drawdown_chart(equity: dict[str, pd.Series], path: Path) -> Path:
     return _save(fig, path)
 
 
-def training_chart(histories: dict[str, dict[str, list[float]]], path: Path) -> Path:
-    """Loss and first metric per epoch, training and validation, one column per model."""
+def training_chart(histories: dict[str, list[dict[str, list[float]]]], path: Path) -> Path:
+    """Loss and first metric per epoch, one column per model, one line pair per fold.
+
+    Solid lines are training, dashed lines validation; later folds are drawn darker.
+    """
     names = list(histories)
     fig, axes = plt.subplots(
         2, max(len(names), 1), figsize=(5 * max(len(names), 1), 7), squeeze=False
     )
     for col, name in enumerate(names):
-        hist = histories[name]
-        metrics = [k for k in hist if not k.startswith("val_") and k != "loss"]
+        folds = histories[name]
+        first = folds[0] if folds else {}
+        metrics = [k for k in first if not k.startswith("val_") and k != "loss"]
         for row, key in enumerate(["loss", metrics[0] if metrics else None]):
             ax = axes[row][col]
-            if key is None:
+            if key is None or not folds:
                 ax.axis("off")
                 continue
-            ax.plot(range(1, len(hist[key]) + 1), hist[key], label=key)
-            if f"val_{key}" in hist:
-                ax.plot(
-                    range(1, len(hist[f"val_{key}"]) + 1), hist[f"val_{key}"], label=f"val_{key}"
-                )
+            for k, hist in enumerate(folds):
+                shade = plt.cm.Blues(0.4 + 0.6 * (k + 1) / len(folds))
+                for series, style in ((key, "-"), (f"val_{key}", "--")):
+                    values = hist.get(series, [])
+                    if not values:
+                        continue
+                    label = f"fold {k + 1} {series}" if len(folds) > 1 else series
+                    ax.plot(range(1, len(values) + 1), values, ls=style, color=shade, label=label)
             ax.set_title(f"{name}: {key}")
             ax.set_xlabel("epoch")
             ax.grid(alpha=0.3)
-            ax.legend()
+            ax.legend(fontsize="x-small")
     return _save(fig, path)
 
 

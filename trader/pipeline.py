@@ -168,7 +168,7 @@ def backtest(
         report,
         paths.reports_dir() / run_id,
         equity=outcome.equity,
-        histories={name: hs[-1] for name, hs in meta["histories"].items() if hs},
+        histories=meta["histories"],
         predictions=predictions,
     )
     save_run(

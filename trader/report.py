@@ -64,7 +64,7 @@ def write_report(
     directory: Path,
     *,
     equity: dict[str, pd.Series],
-    histories: dict[str, dict[str, list[float]]],
+    histories: dict[str, list[dict[str, list[float]]]],
     predictions: pd.DataFrame,
 ) -> dict[str, str]:
     """Write ``report.json``, the charts and ``predictions.csv`` into ``directory``."""
