@@ -47,7 +47,9 @@ def cli_errors(func: Callable[P, R]) -> Callable[P, R]:
 
 
 def out() -> Console:
-    return Console(soft_wrap=False, width=max(Console().width, 120))
+    """stdout; a terminal's own width, 150 columns when written to a file or pipe."""
+    probe = Console()
+    return Console(soft_wrap=False, width=probe.width if probe.is_terminal else 150)
 
 
 def err() -> Console:

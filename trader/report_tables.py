@@ -19,14 +19,19 @@ def _num(value: Any, digits: int = 2) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
 
+def _money(value: Any) -> str:
+    return "-" if value is None else f"{value:,.0f}"
+
+
 def _range(low: Any, high: Any, fmt: Any = _num) -> str:
-    return "-" if low is None or high is None else f"{fmt(low)} .. {fmt(high)}"
+    return "-" if low is None or high is None else f"{fmt(low)}..{fmt(high)}"
 
 
 def _table(title: str, columns: list[str], left: int = 2) -> Table:
     table = Table(title=title, title_justify="left")
     for i, col in enumerate(columns):
-        table.add_column(col, justify="left" if i < left else "right")
+        # names and numbers are never cut short; headers may wrap
+        table.add_column(col, justify="left" if i < left else "right", no_wrap=True)
     return table
 
 
@@ -46,7 +51,7 @@ def money_table(report: dict[str, Any]) -> Table:
             name,
             entry["kind"],
             _pct(v.get("total_return")),
-            _num(v.get("profit")),
+            _money(v.get("profit")),
             _pct(v.get("cagr")),
             _num(v.get("sharpe")),
             _range(u.get("sharpe_ci_low"), u.get("sharpe_ci_high")),
@@ -115,16 +120,13 @@ def calls_table(report: dict[str, Any]) -> Table:
 
 
 def verdict_lines(report: dict[str, Any]) -> list[str]:
-    """Per model: the edge verdict with PSR / deflated Sharpe, then model vs each baseline."""
+    """Per model: the edge verdict (with its PSR / deflated Sharpe), then vs each baseline."""
     lines = []
     for name, entry in report["strategies"].items():
         if entry["kind"] != "model":
             continue
         u = entry.get("uncertainty", {})
-        lines.append(
-            f"{name}: {u.get('verdict', '-')} (PSR {_num(u.get('psr'))}, deflated Sharpe "
-            f"{_num(u.get('dsr'))} over {u.get('n_trials', '-')} strategies tried)"
-        )
+        lines.append(f"{name}: {u.get('verdict', '-')}")
         lines.extend(f"  {line}" for line in entry.get("verdicts", []))
     audit = report.get("audit")
     if audit:

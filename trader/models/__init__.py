@@ -10,14 +10,20 @@ The only package of trader that imports Keras/TensorFlow. Modules, one concept e
 - `outputs`: raw outputs to a direction score in [-1, 1]
 - `persist`: ``.keras`` files with a JSON metadata sidecar
 - `reuse`: one compiled model reset to its fresh state per fold (no retracing)
+- `quiet`: TensorFlow imported without its start-up banner
 """
 
+# ruff: noqa: E402  (TensorFlow must be imported quietly before the modules that use it)
 from __future__ import annotations
 
 import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+from trader.models.quiet import import_quietly
+
+import_quietly()
 
 from trader.models.builders import build_model
 from trader.models.compat import check_compatible
