@@ -109,10 +109,15 @@ def test_train_then_backtest_latest(runner: CliRunner, store: Store, tiny: Path)
     assert (
         runner.invoke(app, ["ingest", "sample", "AAPL", "ORCL", "--db", store.url]).exit_code == 0
     )
-    trained = runner.invoke(app, ["train", "-c", str(tiny), "--db", store.url, "--json"])
+    overrides = ["--set", "models.dense.epochs=1", "--set", "models.lstm.units=[3]"]
+    trained = runner.invoke(
+        app, ["train", "-c", str(tiny), *overrides, "--db", store.url, "--json"]
+    )
     assert trained.exit_code == 0, trained.output
-    run_id = json.loads(trained.stdout)["run_id"]
-    assert all(fold["fit"] > 0 for fold in json.loads(trained.stdout)["samples"])
+    summary = json.loads(trained.stdout)
+    run_id = summary["run_id"]
+    assert all(fold["fit"] > 0 for fold in summary["samples"])
+    assert summary["epochs"]["dense"] == [1, 1]  # --set reached the training
     result = runner.invoke(app, ["backtest", "--db", store.url, "--json", "-s", "rci"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
@@ -167,3 +172,19 @@ def test_bad_config_option(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(app, ["train", "-c", str(path)])
     assert result.exit_code == 2
     assert "did you mean 'length'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("window.lenght=5", "error: unknown option 'window.lenght' (did you mean 'length'?)"),
+        ("models.lstn.epochs=1", "no item named 'lstn' (did you mean 'lstm'?)"),
+        ("window.length", "error: --set 'window.length': expected KEY=VALUE"),
+        ("window.length=-1", "error: override window.length: window.length:"),
+    ],
+)
+def test_bad_set_option(runner: CliRunner, setting: str, message: str) -> None:
+    result = runner.invoke(app, ["train", "--set", setting])
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

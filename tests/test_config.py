@@ -62,3 +62,36 @@ def test_override_by_key_path() -> None:
     assert cfg.models[0].activation == "selu"
     with pytest.raises(ConfigError):
         with_override(cfg, "window.length", -3)
+
+
+def test_override_by_item_name_and_strategy_parameters() -> None:
+    cfg = with_override(RunConfig(), "models.lstm.units", [8, 4])
+    assert cfg.models[0].units == [8, 4]
+    cfg = with_override(cfg, "strategies.bnf_deviation.params.entry_pct", 7.5)
+    bnf = next(s for s in cfg.strategies if s.name == "bnf_deviation")
+    assert bnf.params == {"entry_pct": 7.5}
+    assert RunConfig().strategies[2].params == {}  # the original is not changed
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        ("windw.length", "unknown option 'windw.length' (did you mean 'window'?)"),
+        ("window.lenght", "unknown option 'window.lenght' (did you mean 'length'?)"),
+        ("models.lstn.units", "no item named 'lstn' (did you mean 'lstm'?)"),
+        ("models.5.units", "index 5 is out of range (2 items)"),
+        ("strategies.granvile.params.ma", "no item named 'granvile' (did you mean 'granville'?)"),
+    ],
+)
+def test_override_errors_name_the_key(key: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=r"override|unknown|item|index") as err:
+        with_override(RunConfig(), key, 3)
+    assert message in str(err.value)
+
+
+def test_strategy_parameter_override_is_checked_when_the_strategy_loads() -> None:
+    from trader.compare import check_strategies
+
+    cfg = with_override(RunConfig(), "strategies.bnf_deviation.params.entry_pc", 5)
+    with pytest.raises(ConfigError, match="did you mean 'entry_pct'"):
+        check_strategies(cfg.strategies)

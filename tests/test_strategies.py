@@ -17,7 +17,8 @@ import pytest
 from trader.backtest import run_backtest
 from trader.config import BacktestConfig
 from trader.errors import ConfigError
-from trader.strategy import Strategy, available, load
+from trader.strategy import Strategy
+from trader.strategy_loader import available, load
 
 DATES = pd.bdate_range("2024-01-01", periods=80)
 FREE = BacktestConfig(cash=10_000.0, commission=0.0, slippage=0.0)

@@ -14,6 +14,7 @@ from trader.cli_common import (
     DbOption,
     DropOption,
     JsonOption,
+    SetOption,
     TickersOption,
     cli_errors,
     err,
@@ -132,13 +133,14 @@ def db_upgrade(db: DbOption = None) -> None:
 def train(
     config: ConfigOption = None,
     tickers: TickersOption = None,
+    overrides: SetOption = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Train the models on every walk-forward fold; keep their out-of-sample predictions."""
     from trader import pipeline
 
-    run = run_config_from(config, tickers)
+    run = run_config_from(config, tickers, overrides)
     with RichProgress(err()) as progress:
         result = pipeline.train(run, Store(db), progress=progress)
     summary = {
@@ -211,13 +213,14 @@ def report(
 def demo(
     config: ConfigOption = None,
     tickers: TickersOption = None,
+    overrides: SetOption = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Ingest the sample, train LSTM and dense models walk-forward, backtest, audit, report."""
     from trader import pipeline
 
-    run = run_config_from(config, tickers)
+    run = run_config_from(config, tickers, overrides)
     store = Store(db)
     _report_ingest(
         ingest_lib.ingest(

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
+import yaml
 from rich.console import Console
 
-from trader.config import DataConfig, RunConfig, load_config
+from trader.config import DataConfig, RunConfig, load_config, with_override
 from trader.errors import ConfigError, TraderError
 
 P = ParamSpec("P")
@@ -26,6 +27,15 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON on stdout f
 ConfigOption = Annotated[Path | None, typer.Option("--config", "-c", help="Run config (YAML).")]
 TickersOption = Annotated[
     str | None, typer.Option("--tickers", "-t", help="Comma-separated tickers, e.g. AAPL,MSFT.")
+]
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="KEY=VALUE",
+        help="Override one option by key path, e.g. models.lstm.epochs=5 or "
+        "strategies.bnf_deviation.params.entry_pct=7.5 (repeatable; values read as YAML).",
+    ),
 ]
 DropOption = Annotated[
     bool, typer.Option("--drop-invalid", help="Drop bad rows (and say which) instead of failing.")
@@ -60,8 +70,25 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
 
 
-def run_config_from(config: Path | None, tickers: str | None) -> RunConfig:
+def parse_override(text: str) -> tuple[str, Any]:
+    """``KEY=VALUE`` to a key path and a value read as YAML (``5`` -> 5, ``[8, 4]`` -> a list)."""
+    key, sep, raw = text.partition("=")
+    if not sep or not key.strip():
+        raise ConfigError(f"--set {text!r}: expected KEY=VALUE, e.g. window.length=10")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError:
+        raise ConfigError(f"--set {text!r}: the value is not valid YAML") from None
+    return key.strip(), value
+
+
+def run_config_from(
+    config: Path | None, tickers: str | None, overrides: list[str] | None = None
+) -> RunConfig:
+    """The run config of a command: the file (or defaults), then ``--set``, then ``--tickers``."""
     run = load_config(config)
+    for text in overrides or []:
+        run = with_override(run, *parse_override(text))
     if tickers:
         names = [t for t in (s.strip() for s in tickers.split(",")) if t]
         if not names:

@@ -11,6 +11,7 @@ from trader.cli_common import (
     ConfigOption,
     DbOption,
     JsonOption,
+    SetOption,
     TickersOption,
     cli_errors,
     err,
@@ -111,6 +112,7 @@ def replay(run_id: RunArgument, as_json: JsonOption = False, db: DbOption = None
 def audit(
     config: ConfigOption = None,
     tickers: TickersOption = None,
+    overrides: SetOption = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -118,7 +120,7 @@ def audit(
     from trader.audit import run_audit
     from trader.pipeline import load_bars
 
-    run = run_config_from(config, tickers)
+    run = run_config_from(config, tickers, overrides)
     with RichProgress(err()) as progress:
         result = run_audit(run, load_bars(Store(db), run), progress=progress)
     if as_json:
@@ -138,7 +140,7 @@ def strategies(as_json: JsonOption = False) -> None:
     """List the strategies in strategies/ with their parameters."""
     from dataclasses import asdict
 
-    from trader.strategy import describe
+    from trader.strategy_loader import describe
 
     infos = describe()
     if as_json:

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from trader import strategy as strategy_lib
+from trader import strategy_loader as strategy_lib
 from trader.backtest import BacktestResult, run_backtest
 from trader.config import RunConfig, StrategyConfig
 from trader.evaluation import hits, prediction_table

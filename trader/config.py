@@ -227,18 +227,46 @@ def load_config(path: Path | None) -> RunConfig:
     return parse_config(raw, origin=str(path))
 
 
+def _step(node: Any, part: str, key_path: str) -> Any:
+    """One step of a key path: a mapping key, a list index, or the name of a list item."""
+    if isinstance(node, dict):
+        if part not in node:
+            raise ConfigError(f"unknown option '{key_path}'{did_you_mean(part, node)}")
+        return node[part]
+    if isinstance(node, list):
+        if part.isdigit():
+            if int(part) >= len(node):
+                raise ConfigError(f"'{key_path}': index {part} is out of range ({len(node)} items)")
+            return node[int(part)]
+        named = {str(item.get("name")): item for item in node if isinstance(item, dict)}
+        if part not in named:
+            raise ConfigError(f"'{key_path}': no item named '{part}'{did_you_mean(part, named)}")
+        return named[part]
+    raise ConfigError(f"unknown option '{key_path}'")
+
+
 def with_override(config: RunConfig, key_path: str, value: Any) -> RunConfig:
-    """Return a copy of ``config`` with ``key_path`` (e.g. ``window.length``) set to ``value``."""
+    """A copy of ``config`` with ``key_path`` set to ``value``, validated like a config file.
+
+    Parts are mapping keys, list indexes or the ``name`` of a list item, so models and strategy
+    parameters vary like any option: ``window.length``, ``models.0.activation``,
+    ``models.lstm.units``, ``strategies.bnf_deviation.params.entry_pct``. Strategy parameters
+    are free-form here and checked when the strategy loads (before any work is done).
+    """
     data = config.model_dump()
-    node: Any = data
     parts = key_path.split(".")
+    node: Any = data
     for part in parts[:-1]:
-        node = node[int(part)] if isinstance(node, list) else node.get(part)
-        if node is None:
-            raise ConfigError(f"unknown option '{key_path}'")
+        node = _step(node, part, key_path)
     last = parts[-1]
     if isinstance(node, list):
+        _step(node, last, key_path)
         node[int(last)] = value
-    else:
+    elif isinstance(node, dict):
+        is_params = len(parts) >= 2 and parts[-2] == "params"
+        if last not in node and not is_params:
+            raise ConfigError(f"unknown option '{key_path}'{did_you_mean(last, node)}")
         node[last] = value
+    else:
+        raise ConfigError(f"unknown option '{key_path}'")
     return parse_config(data, origin=f"override {key_path}")
