@@ -16,7 +16,8 @@ import pytest
 from trader.backtest import BacktestResult, buy_and_hold_targets, run_backtest
 from trader.config import BacktestConfig
 from trader.errors import DataError
-from trader.execution import SIZE_HAIRCUT, Plan, Request, plan_rebalance, round_trips
+from trader.execution import SIZE_HAIRCUT, Plan, Request, plan_rebalance
+from trader.round_trips import round_trips
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 DATES = pd.bdate_range("2024-01-01", periods=10)
@@ -131,6 +132,41 @@ def test_two_tickers_share_cash_half_each() -> None:
         assert fill.value + fill.commission == pytest.approx(CASH / 2, rel=1e-8)
     assert result.cash.iloc[-1] == pytest.approx(0.0, abs=1e-4)
     assert result.trades["open"].all()
+
+
+def test_position_cap_sizes_each_position_to_its_share_of_the_portfolio() -> None:
+    bars = pd.concat([bars_for("AAA", OPENS), bars_for("BBB", [x / 2 for x in OPENS])])
+    ones = [1.0] * 10
+    config = CONFIG.model_copy(update={"position_cap": 0.25})
+    result = run_backtest(bars, targets_for(AAA=ones, BBB=ones), config)
+    assert len(result.fills) == 2 and result.rejected == 0 and result.capped == 0
+    for fill in result.fills.itertuples():
+        assert fill.value + fill.commission == pytest.approx(CASH * 0.25, rel=1e-8)
+    assert result.cash.iloc[-1] == pytest.approx(CASH * 0.5, rel=1e-8)  # half stays in cash
+
+
+def test_position_cap_above_equal_weight_lets_cash_run_out_in_ticker_order() -> None:
+    names = ("AAA", "BBB", "CCC")
+    bars = pd.concat([bars_for(t, OPENS) for t in names])
+    # CCC is long from day 0; AAA and BBB want in from day 2, when most cash is taken
+    config = CONFIG.model_copy(update={"position_cap": 0.6})
+    targets = targets_for(AAA=[0, 0, 1, 1, 1], BBB=[0, 0, 1, 1, 1], CCC=[1, 1, 1, 1, 1])
+    result = run_backtest(bars.groupby("ticker").head(5), targets, config)
+    # AAA's buy is cut, BBB's is dropped: both count as capped, and nothing is rejected
+    assert len(result.fills) == 2 and result.rejected == 0 and result.capped == 2
+    first, second = result.fills.itertuples()
+    assert first.ticker == "CCC" and first.value + first.commission == pytest.approx(6000.0)
+    # AAA (first in ticker order) gets the cash that is left; BBB's buy is cut to nothing
+    assert second.ticker == "AAA" and second.date == DATES[3]
+    assert second.value + second.commission == pytest.approx(4000.0, rel=1e-6)
+    assert result.cash.min() >= 0
+
+
+def test_position_cap_is_validated() -> None:
+    with pytest.raises(ValueError, match="position_cap"):
+        BacktestConfig(position_cap=1.5)
+    assert BacktestConfig().weight(4) == 0.25
+    assert BacktestConfig(position_cap=0.1).weight(4) == 0.1
 
 
 def test_buy_and_hold_matches_close_over_second_open() -> None:

@@ -24,9 +24,9 @@ from trader.execution import (
     empty_fills,
     execution_targets,
     plan_rebalance,
-    round_trips,
     ticker_frames,
 )
+from trader.round_trips import round_trips
 
 _FAILED = {"Margin", "Rejected", "Canceled", "Expired"}
 
@@ -64,7 +64,7 @@ class _Recorder:
         self.schedule = schedule
         self.frames = frames
         self.config = config
-        self.weight = 1.0 / len(schedule)
+        self.weight = config.weight(len(schedule))
         self.seen = dict.fromkeys(schedule, 0)
         self.current = dict.fromkeys(schedule, 0.0)
         self.days: list[pd.Timestamp] = []

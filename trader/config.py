@@ -123,6 +123,13 @@ class BacktestConfig(_Strict):
     commission: float = Field(0.001, ge=0.0, lt=0.1)
     slippage: float = Field(0.0005, ge=0.0, lt=0.1)
     sizing: Sizing = "fractional"
+    # None: equal weight, 1/N of the portfolio per ticker. A fraction: each position may take up
+    # to that share of the portfolio value, cash shared first come (ticker order) when short.
+    position_cap: float | None = Field(None, gt=0.0, le=1.0)
+
+    def weight(self, n_tickers: int) -> float:
+        """The share of the portfolio value a full (target 1) position is sized to."""
+        return self.position_cap if self.position_cap is not None else 1.0 / n_tickers
 
 
 class ProtocolConfig(_Strict):

@@ -1,7 +1,7 @@
 """Trade-level measures of a backtest: win rate, profit factor, expectancy.
 
 ``trades`` is the round-trip table of `trader.backtest.BacktestResult` (columns ``pnl_net``,
-``size``, ``entry_price`` and ``open``; see `trader.execution.round_trips`). Only closed round
+``size``, ``entry_price`` and ``open``; see `trader.round_trips.round_trips`). Only closed round
 trips count: a still-open trip is marked to the last close and its result is not final.
 
 Trade win rate is not prediction hit rate. The trade win rate here is the share of closed round
