@@ -69,8 +69,8 @@ def ticker_table(report: dict[str, Any]) -> Table:
     """Models and buy-and-hold per ticker (each ticker alone with the full starting cash)."""
     table = _table(
         "Per ticker (each alone with the full starting cash)",
-        ["strategy", "ticker", "return", "CAGR", "Sharpe", "max DD", "trades", "win rate",
-         "hit rate"],
+        ["strategy", "ticker", "return", "profit", "CAGR", "Sharpe", "max DD", "trades",
+         "win rate", "exposure", "hit rate", "F1", "AUC"],
     )  # fmt: skip
     for name, entry in report["strategies"].items():
         if entry["kind"] not in ("model", "benchmark"):
@@ -80,12 +80,16 @@ def ticker_table(report: dict[str, Any]) -> Table:
                 name,
                 ticker,
                 _pct(v.get("total_return")),
+                _money(v.get("profit")),
                 _pct(v.get("cagr")),
                 _num(v.get("sharpe")),
                 _pct(v.get("max_drawdown")),
                 str(v.get("trades", "-")),
                 _pct(v.get("win_rate")),
+                _pct(v.get("exposure")),
                 _pct(v.get("hit_rate")),
+                _num(v.get("f1")),
+                _num(v.get("auc")),
             )
     return table
 
