@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-export TF_CPP_MIN_LOG_LEVEL ?= 2
+export TF_CPP_MIN_LOG_LEVEL ?= 3
 
 .PHONY: install demo test lint format bench clean
 
@@ -22,6 +22,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check trader tests bench
 	$(BIN)/ruff format --check trader tests bench
+	$(BIN)/mypy trader
 	$(BIN)/pytest
 
 lint: $(STAMP)

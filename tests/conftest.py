@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.pool import NullPool
 
 # Before anything imports TensorFlow or reads trader's settings.
-os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"
+os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
 os.environ.pop("TRADER_DATABASE_URL", None)
 
 from trader.store import Store
@@ -34,7 +34,7 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     data = tmp_path_factory.mktemp("trader-data")
     patch = pytest.MonkeyPatch()
     patch.setenv("TRADER_DATA_DIR", str(data))
-    patch.setenv("TF_CPP_MIN_LOG_LEVEL", "2")
+    patch.setenv("TF_CPP_MIN_LOG_LEVEL", "3")
     patch.delenv("TRADER_DATABASE_URL", raising=False)
     yield data
     patch.undo()
