@@ -71,3 +71,43 @@ def test_replay_after_a_data_change_names_the_data(store: Store) -> None:
     assert not changed.identical
     assert any(d.startswith("predictions:") for d in changed.differences)
     assert "the data slice changed (different data hash)" in changed.causes
+
+
+def test_holdout_protocol_predicts_only_its_test_period(bars: pd.DataFrame) -> None:
+    from trader.oos import out_of_sample
+
+    config = parse_config({**TINY, "protocol": {"kind": "holdout"}})
+    result = out_of_sample(bars, config, progress=lambda *_: None)
+    assert len(result.folds) == 1
+    fold = result.folds[0]
+    predictions = result.predictions
+    assert set(predictions["model"]) == {"dense", "always_long", "majority_class",
+                                         "previous_direction", "linear"}  # fmt: skip
+    assert predictions["date"].min() == fold.test_start
+    assert predictions["date"].max() == fold.test_end
+    assert fold.val_end < fold.test_start
+
+
+def test_rolling_walk_forward_with_horizon_and_embargo_predicts_each_day_once(
+    bars: pd.DataFrame,
+) -> None:
+    from trader.oos import out_of_sample
+
+    data = {
+        **TINY,
+        "window": {**TINY["window"], "horizon": 3, "label": "multiclass"},
+        "protocol": {"folds": 3, "mode": "rolling", "train_days": 150, "min_train_days": 150,
+                     "embargo_days": 2},
+    }  # fmt: skip
+    result = out_of_sample(bars, parse_config(data), progress=lambda *_: None)
+    predictions = result.predictions
+    assert len(result.folds) == 3
+    for model, rows in predictions.groupby("model"):
+        assert not rows.duplicated(["ticker", "date"]).any(), model
+        assert rows["date"].is_monotonic_increasing, model
+        for fold in result.folds:
+            inside = rows[rows["fold"] == fold.index]["date"]
+            assert inside.min() >= fold.test_start and inside.max() <= fold.test_end
+    # rolling: every fold trains on the same number of days, ending before its test fold
+    assert all(f.fit_end < f.val_start <= f.val_end < f.test_start for f in result.folds)
+    assert result.samples[0]["fit"] == pytest.approx(result.samples[-1]["fit"], abs=3)
