@@ -94,10 +94,16 @@ def test_demo_end_to_end(runner: CliRunner, store: Store, tiny: Path) -> None:
     # both backtests and the train run are recorded; replaying the backtest is exact
     runs = json.loads(runner.invoke(app, ["runs", "--json", "--db", store.url]).stdout)
     assert [r["kind"] for r in runs] == ["train", "backtest", "backtest"]
-    assert runs[1]["parent_id"] == report["run_id"]
+    assert runs[0]["parent_id"] is None and runs[1]["parent_id"] == report["run_id"]
+    listed = runner.invoke(app, ["runs", "--db", store.url])
+    assert listed.exit_code == 0, listed.output
+    assert all(r["id"] in listed.stdout for r in runs)
     shown = runner.invoke(app, ["show", report["record_id"], "--json", "--db", store.url])
     assert shown.exit_code == 0, shown.output
     assert json.loads(shown.stdout)["trades"] > 0
+    text = runner.invoke(app, ["show", report["record_id"], "--db", store.url])
+    assert text.exit_code == 0, text.output
+    assert f"parent_id: {report['run_id']}" in text.stdout and "lstm: return " in text.stdout
     replayed = runner.invoke(app, ["replay", report["record_id"], "--json", "--db", store.url])
     assert replayed.exit_code == 0, replayed.output
     verdict = json.loads(replayed.stdout)

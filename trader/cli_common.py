@@ -15,6 +15,7 @@ from rich.console import Console
 
 from trader.config import DataConfig, RunConfig, load_config, with_override
 from trader.errors import ConfigError, TraderError
+from trader.jsonable import json_safe
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -67,7 +68,8 @@ def err() -> Console:
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+    """Strict JSON on stdout (NaN as null), for scripts."""
+    sys.stdout.write(json.dumps(json_safe(data), indent=2, default=str, allow_nan=False) + "\n")
 
 
 def parse_override(text: str) -> tuple[str, Any]:

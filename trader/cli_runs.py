@@ -20,6 +20,7 @@ from trader.cli_common import (
     run_config_from,
 )
 from trader.progress import RichProgress
+from trader.report_tables import num, pct
 from trader.store import Store
 
 RunArgument = Annotated[str, typer.Argument(help="Run id (see `trader runs`).")]
@@ -71,13 +72,17 @@ def show(run_id: RunArgument, as_json: JsonOption = False, db: DbOption = None) 
         console.print(f"{key}: {record[key]}", markup=False)
     console.print(f"seeds: {record['seeds']}", markup=False)
     console.print(f"versions: {record['versions']}", markup=False)
-    console.print(f"stored: {record['predictions']} predictions, {record['trades']} trades")
+    stored = f"stored: {record['predictions']} predictions, {record['trades']} trades"
+    if record["kind"] == "backtest":
+        stored += f" (its predictions are stored with its train run {record['parent_id']})"
+    console.print(stored, markup=False)
     for name, entry in record["metrics"].items():
         if isinstance(entry, dict) and "total" in entry:
             t = entry["total"]
             console.print(
-                f"  {name}: return {t.get('total_return')}, sharpe {t.get('sharpe')}, "
-                f"trades {t.get('trades')}, hit rate {t.get('hit_rate', '-')}",
+                f"  {name}: return {pct(t.get('total_return'))}, Sharpe "
+                f"{num(t.get('sharpe'))}, trades {t.get('trades', '-')}, hit rate "
+                f"{pct(t.get('hit_rate'))}",
                 markup=False,
             )
     console.print("use --json for the full record", style="dim")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from trader.charts import drawdown_chart, equity_chart, training_chart
+from trader.jsonable import json_safe
 
 REPORT_FILE = "report.json"
 TOTAL = "TOTAL"
@@ -41,22 +41,9 @@ def build_report(
             name: {"epochs_run": [len(h.get("loss", [])) for h in hists]}
             for name, hists in meta["histories"].items()
         },
-        "strategies": _clean(strategies),
+        "strategies": json_safe(strategies),
         "config": config,
     }
-
-
-def _clean(value: Any) -> Any:
-    """JSON-safe: NaN and infinities become null, numpy scalars plain numbers."""
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, str):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 def write_report(
@@ -88,7 +75,7 @@ def write_report(
 
 def save_report_json(report: dict[str, Any], directory: Path) -> None:
     """(Re)write ``report.json`` in ``directory``."""
-    (directory / REPORT_FILE).write_text(json.dumps(_clean(report), indent=2))
+    (directory / REPORT_FILE).write_text(json.dumps(json_safe(report), indent=2))
 
 
 def read_report(directory: Path) -> dict[str, Any]:

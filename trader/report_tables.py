@@ -11,11 +11,13 @@ from rich.text import Text
 TOTAL = "TOTAL"
 
 
-def _pct(value: Any) -> str:
+def pct(value: Any) -> str:
+    """A fraction as a percentage with one decimal, "-" for None."""
     return "-" if value is None else f"{value * 100:.1f}%"
 
 
-def _num(value: Any, digits: int = 2) -> str:
+def num(value: Any, digits: int = 2) -> str:
+    """A number with ``digits`` decimals, "-" for None."""
     return "-" if value is None else f"{value:.{digits}f}"
 
 
@@ -23,7 +25,7 @@ def _money(value: Any) -> str:
     return "-" if value is None else f"{value:,.0f}"
 
 
-def _range(low: Any, high: Any, fmt: Any = _num) -> str:
+def _range(low: Any, high: Any, fmt: Any = num) -> str:
     return "-" if low is None or high is None else f"{fmt(low)}..{fmt(high)}"
 
 
@@ -50,16 +52,16 @@ def money_table(report: dict[str, Any]) -> Table:
         table.add_row(
             name,
             entry["kind"],
-            _pct(v.get("total_return")),
+            pct(v.get("total_return")),
             _money(v.get("profit")),
-            _pct(v.get("cagr")),
-            _num(v.get("sharpe")),
+            pct(v.get("cagr")),
+            num(v.get("sharpe")),
             _range(u.get("sharpe_ci_low"), u.get("sharpe_ci_high")),
-            _pct(v.get("max_drawdown")),
+            pct(v.get("max_drawdown")),
             str(v.get("trades", "-")),
-            _pct(v.get("win_rate")),
-            _pct(v.get("exposure")),
-            _num(v.get("turnover"), 1),
+            pct(v.get("win_rate")),
+            pct(v.get("exposure")),
+            num(v.get("turnover"), 1),
             style="bold" if entry["kind"] == "model" else None,
         )
     return table
@@ -79,17 +81,17 @@ def ticker_table(report: dict[str, Any]) -> Table:
             table.add_row(
                 name,
                 ticker,
-                _pct(v.get("total_return")),
+                pct(v.get("total_return")),
                 _money(v.get("profit")),
-                _pct(v.get("cagr")),
-                _num(v.get("sharpe")),
-                _pct(v.get("max_drawdown")),
+                pct(v.get("cagr")),
+                num(v.get("sharpe")),
+                pct(v.get("max_drawdown")),
                 str(v.get("trades", "-")),
-                _pct(v.get("win_rate")),
-                _pct(v.get("exposure")),
-                _pct(v.get("hit_rate")),
-                _num(v.get("f1")),
-                _num(v.get("auc")),
+                pct(v.get("win_rate")),
+                pct(v.get("exposure")),
+                pct(v.get("hit_rate")),
+                num(v.get("f1")),
+                num(v.get("auc")),
             )
     return table
 
@@ -109,14 +111,14 @@ def calls_table(report: dict[str, Any]) -> Table:
         table.add_row(
             name,
             entry["kind"],
-            _pct(v.get("hit_rate")),
-            _range(u.get("hit_rate_ci_low"), u.get("hit_rate_ci_high"), _pct),
-            _num(u.get("hit_rate_p_value"), 3),
-            _pct(v.get("accuracy")),
-            _pct(v.get("precision")),
-            _pct(v.get("recall")),
-            _num(v.get("f1")),
-            _num(v.get("auc")),
+            pct(v.get("hit_rate")),
+            _range(u.get("hit_rate_ci_low"), u.get("hit_rate_ci_high"), pct),
+            num(u.get("hit_rate_p_value"), 3),
+            pct(v.get("accuracy")),
+            pct(v.get("precision")),
+            pct(v.get("recall")),
+            num(v.get("f1")),
+            num(v.get("auc")),
             str(v.get("predictions", "-")),
             style="bold" if entry["kind"] == "model" else None,
         )

@@ -78,7 +78,8 @@ def list_runs(store: Store) -> pd.DataFrame:
     stmt = select(*(_RUNS.c[c] for c in LIST_COLUMNS)).order_by(_RUNS.c.created_at, _RUNS.c.id)
     with store.begin() as conn:
         rows = conn.execute(stmt).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=LIST_COLUMNS)
+    # object columns keep None as None (pandas 3 string columns would turn it into NaN)
+    return pd.DataFrame([tuple(r) for r in rows], columns=LIST_COLUMNS, dtype=object)
 
 
 def get_run(store: Store, run_id: str) -> RunRecord:
