@@ -71,6 +71,10 @@ def test_override_by_item_name_and_strategy_parameters() -> None:
     bnf = next(s for s in cfg.strategies if s.name == "bnf_deviation")
     assert bnf.params == {"entry_pct": 7.5}
     assert RunConfig().strategies[2].params == {}  # the original is not changed
+    cfg = with_override(cfg, "strategies.rci", {"name": "rci", "params": {"short": 5}})
+    assert next(s for s in cfg.strategies if s.name == "rci").params == {"short": 5}
+    cfg = with_override(cfg, "models.1", {"name": "mlp", "kind": "dense"})
+    assert [m.name for m in cfg.models] == ["lstm", "mlp"]
 
 
 @pytest.mark.parametrize(

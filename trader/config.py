@@ -124,7 +124,8 @@ class BacktestConfig(_Strict):
     slippage: float = Field(0.0005, ge=0.0, lt=0.1)
     sizing: Sizing = "fractional"
     # None: equal weight, 1/N of the portfolio per ticker. A fraction: each position may take up
-    # to that share of the portfolio value, cash shared first come (ticker order) when short.
+    # to that share of the portfolio value; when the shared cash runs short, buys are served in
+    # ticker order (see docs/backtest.md).
     position_cap: float | None = Field(None, gt=0.0, le=1.0)
 
     def weight(self, n_tickers: int) -> float:
@@ -267,8 +268,8 @@ def with_override(config: RunConfig, key_path: str, value: Any) -> RunConfig:
         node = _step(node, part, key_path)
     last = parts[-1]
     if isinstance(node, list):
-        _step(node, last, key_path)
-        node[int(last)] = value
+        item = _step(node, last, key_path)
+        node[next(i for i, x in enumerate(node) if x is item)] = value
     elif isinstance(node, dict):
         is_params = len(parts) >= 2 and parts[-2] == "params"
         if last not in node and not is_params:
