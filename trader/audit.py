@@ -17,7 +17,6 @@ strategy, the backtest engine) is the real pipeline with the run's config.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,9 +26,9 @@ from trader.audit_checks import Check, changed_until, fill_timing_violations, pe
 from trader.backtest import run_backtest
 from trader.compare import contenders
 from trader.config import RunConfig, WindowConfig
+from trader.events import Progress, quiet
 from trader.oos import out_of_sample, protocol_folds, raw_windows
 
-Progress = Callable[[str, dict[str, Any]], None]
 AUDIT_EPOCHS = 1
 CANARY = "canary_next_return"
 
@@ -59,10 +58,6 @@ class AuditResult:
                 {"name": c.name, "passed": c.passed, "detail": c.detail} for c in self.checks
             ],
         }
-
-
-def _quiet(_event: str, _info: dict[str, Any]) -> None:
-    return None
 
 
 def audit_config(config: RunConfig) -> RunConfig:
@@ -117,7 +112,7 @@ def _summary(found: list[str]) -> str:
     return f"{len(found)} values up to the cut changed, first: {found[0]}"
 
 
-def run_audit(config: RunConfig, bars: pd.DataFrame, *, progress: Progress = _quiet) -> AuditResult:
+def run_audit(config: RunConfig, bars: pd.DataFrame, *, progress: Progress = quiet) -> AuditResult:
     """Run the three checks on ``bars`` with (a quick copy of) ``config``."""
     config = audit_config(config)
     cut = cut_date(bars, config)

@@ -11,7 +11,6 @@ each baseline.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,11 +22,11 @@ from trader.backtest import BacktestResult, run_backtest
 from trader.config import RunConfig, StrategyConfig
 from trader.errors import ConfigError
 from trader.evaluation import hits, prediction_table
+from trader.events import Progress
 from trader.metrics import daily_returns, summarize
 from trader.signals import score_frame
 from trader.stats import uncertainty
 
-Progress = Callable[[str, dict[str, Any]], None]
 BUY_AND_HOLD = "buy_and_hold"
 MODEL_STRATEGY = "model_threshold"
 

@@ -10,10 +10,8 @@ one series per predictor, which the backtest trades.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,10 +20,10 @@ from trader import models
 from trader.baselines import BASELINES, window_baseline_scores
 from trader.config import RunConfig
 from trader.errors import DataError
+from trader.events import Progress
 from trader.walkforward import Fold, WalkForwardSpec, fold_masks, make_folds, rescale, stitch
 from trader.windows import Scaler, WindowSet, build_windows, feature_columns, split_dates
 
-Progress = Callable[[str, dict[str, Any]], None]
 PREDICTION_COLUMNS = ["model", "kind", "fold", "ticker", "date", "score", "forward_return"]
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +24,7 @@ from trader.audit import run_audit
 from trader.compare import check_strategies, contenders, evaluate
 from trader.config import RunConfig, StrategyConfig, parse_config
 from trader.errors import ConfigError, DataError, did_you_mean
+from trader.events import Progress, quiet
 from trader.oos import out_of_sample
 from trader.provenance import data_hash, git_commit, package_versions
 from trader.report import build_report, save_report_json, write_report
@@ -32,13 +32,8 @@ from trader.store import Store
 from trader.store.records import RunRecord, save_run
 from trader.walkforward import folds_table
 
-Progress = Callable[[str, dict[str, Any]], None]
 RUN_FILE = "run.json"
 PREDICTIONS_FILE = "predictions.csv"
-
-
-def _quiet(_event: str, _info: dict[str, Any]) -> None:
-    return None
 
 
 def new_run_id() -> str:
@@ -69,7 +64,7 @@ def train(
     store: Store,
     *,
     run_id: str | None = None,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
 ) -> TrainResult:
     """Fit every model per fold, keep the out-of-sample predictions, record the run."""
     run_id = run_id or new_run_id()
@@ -138,7 +133,7 @@ def backtest(
     *,
     strategies: list[StrategyConfig] | None = None,
     record_id: str | None = None,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
 ) -> dict[str, Any]:
     """Backtest a trained run's out-of-sample period against baselines and rules; report it."""
     if strategies is not None:
@@ -188,13 +183,13 @@ def backtest(
     return report
 
 
-def run(config: RunConfig, store: Store, *, progress: Progress = _quiet) -> dict[str, Any]:
+def run(config: RunConfig, store: Store, *, progress: Progress = quiet) -> dict[str, Any]:
     """Train, then backtest and report: the whole job."""
     result = train(config, store, progress=progress)
     return backtest(result.run_id, store, progress=progress)
 
 
-def demo(config: RunConfig, store: Store, *, progress: Progress = _quiet) -> dict[str, Any]:
+def demo(config: RunConfig, store: Store, *, progress: Progress = quiet) -> dict[str, Any]:
     """The whole job, then the leakage audit, whose verdict goes into the report."""
     report = run(config, store, progress=progress)
     result = run_audit(config, load_bars(store, config), progress=progress)

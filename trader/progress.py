@@ -17,7 +17,7 @@ from rich.progress import (
 
 
 class RichProgress:
-    """A `trader.pipeline.Progress` callback that draws one bar per model being trained."""
+    """A `trader.events.Progress` callback that draws one bar per model being trained."""
 
     def __init__(self, console: Console) -> None:
         self._progress = Progress(

@@ -10,7 +10,6 @@ package versions, the git commit, or the config as the current code reads it.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,10 +17,9 @@ import pandas as pd
 
 from trader import pipeline
 from trader.config import parse_config
+from trader.events import Progress, quiet
 from trader.store import Store
 from trader.store.records import RunRecord, get_run, run_predictions, run_trades
-
-Progress = Callable[[str, dict[str, Any]], None]
 
 
 @dataclass
@@ -45,10 +43,6 @@ class ReplayResult:
             "differences": self.differences,
             "causes": self.causes,
         }
-
-
-def _quiet(_event: str, _info: dict[str, Any]) -> None:
-    return None
 
 
 def _frames(what: str, old: pd.DataFrame, new: pd.DataFrame) -> list[str]:
@@ -90,7 +84,7 @@ def _causes(old: RunRecord, new: RunRecord) -> list[str]:
     return out
 
 
-def replay(run_id: str, store: Store, *, progress: Progress = _quiet) -> ReplayResult:
+def replay(run_id: str, store: Store, *, progress: Progress = quiet) -> ReplayResult:
     """Run ``run_id`` again and compare predictions, trades and metrics with the record."""
     record = get_run(store, run_id)
     trained = get_run(store, record.parent_id) if record.parent_id else record
