@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.pool import NullPool
 
@@ -23,6 +24,13 @@ os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
 os.environ.pop("TRADER_DATABASE_URL", None)
 
 from trader.store import Store
+
+# Hypothesis profiles: "ci" (selected by .ci/run with HYPOTHESIS_PROFILE=ci) draws the same
+# examples on every run and keeps no example database, so a CI result is reproducible; the
+# default profile keeps exploring new examples locally.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("default")
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 PG_ENV = "TRADER_TEST_DATABASE_URL"
 BACKENDS = ["sqlite", "postgresql"]

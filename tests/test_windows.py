@@ -122,12 +122,14 @@ def test_ticker_with_missing_days_and_too_short() -> None:
 @settings(max_examples=25, deadline=None)
 @given(
     cut=st.integers(min_value=75, max_value=118),
-    factor=st.floats(0.2, 5.0),
+    # never near 1: a factor of 1 changes nothing, and the last assertion needs a real change
+    factor=st.one_of(st.floats(0.2, 0.8), st.floats(1.25, 5.0)),
     seed=st.integers(0, 50),
 )
 def test_no_look_ahead(cut: int, factor: float, seed: int) -> None:
     """Changing any price after day T leaves every window ending at or before T, and its scaled
-    values, unchanged (T at or after the end of the training period)."""
+    values, unchanged (T at or after the end of the training period); a window after T does
+    see the change (the perturbation is non-trivial by construction: ``factor`` is never near 1)."""
     bars = make_bars(seed=seed)
     cfg = WindowConfig(
         length=7, features=["return", "log_return", "ohlc", "volume_change"], horizon=2
