@@ -20,18 +20,18 @@ demo: $(STAMP)
 	$(BIN)/trader demo
 
 test: $(STAMP)
-	$(BIN)/ruff check trader tests bench
-	$(BIN)/ruff format --check trader tests bench
+	$(BIN)/ruff check trader tests bench examples strategies
+	$(BIN)/ruff format --check trader tests bench examples strategies
 	$(BIN)/mypy trader
 	$(BIN)/pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check trader tests bench
+	$(BIN)/ruff check trader tests bench examples strategies
 	$(BIN)/mypy trader
 
 format: $(STAMP)
-	$(BIN)/ruff format trader tests bench
-	$(BIN)/ruff check --fix trader tests bench
+	$(BIN)/ruff format trader tests bench examples strategies
+	$(BIN)/ruff check --fix trader tests bench examples strategies
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

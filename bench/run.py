@@ -4,7 +4,8 @@
 
 1. predict: one batched `trader.models.predict` call over the test windows vs one
    `model.predict` call per window (the ~55 ms per call trap), on the same LSTM.
-2. windows: `trader.windows.build_windows` (numpy sliding_window_view) vs a Python loop that
+2. windows: `trader.research.windows.build_windows` (numpy sliding_window_view) vs a Python loop
+that
    slices one window per sample, on the bundled sample's 20 stocks.
 """
 
@@ -19,9 +20,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np
 import pandas as pd
 
-from trader import ingest
 from trader.config import ModelConfig, WindowConfig
-from trader.windows import Scaler, build_windows, compute_features, feature_columns
+from trader.data import ingestion as ingest
+from trader.research.windows import Scaler, build_windows, compute_features, feature_columns
 
 
 def timed(func: Callable[[], object], repeat: int = 3) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from pydantic import Field
 
-from trader.strategy import Strategy, StrategyParams, hold_positions, sma
+from trader.signals import Strategy, StrategyParams, hold_positions, sma
 
 
 class BNFParams(StrategyParams):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from trader.strategy import Strategy
+from trader.signals import Strategy
 
 
 class BuyAndHold(Strategy):

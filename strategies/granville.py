@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
-from trader.strategy import Strategy, StrategyParams, hold_positions, sma
+from trader.signals import Strategy, StrategyParams, hold_positions, sma
 
 
 class GranvilleParams(StrategyParams):

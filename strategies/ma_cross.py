@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, model_validator
 
-from trader.strategy import Strategy, StrategyParams, sma
+from trader.signals import Strategy, StrategyParams, sma
 
 
 class MACrossParams(StrategyParams):

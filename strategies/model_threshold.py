@@ -6,8 +6,7 @@ import numpy as np
 import pandas as pd
 
 from trader.config import SignalConfig
-from trader.signals import targets_from_scores
-from trader.strategy import Strategy, hold_positions
+from trader.signals import Strategy, hold_positions, targets_from_scores
 
 
 class ModelThreshold(Strategy):
@@ -17,7 +16,7 @@ class ModelThreshold(Strategy):
     (up/down) classifier ``2p - 1`` with p the probability of "up" (``long_threshold`` 0.2
     means p > 0.6), for a regression the predicted return. The raw target is +1 when
     ``score > long_threshold``; -1 when ``allow_short`` and ``score < -short_threshold``;
-    0 otherwise and on days without a score (the rule of `trader.signals`). With ``min_hold``
+    0 otherwise and on days without a score (the rule of `trader.signals.scores`). With ``min_hold``
     m, a position taken on day t0 is not closed or flipped before day t0 + m (the raw target is
     ignored until then).
     """

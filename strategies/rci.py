@@ -7,7 +7,7 @@ import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 from pydantic import Field, model_validator
 
-from trader.strategy import Strategy, StrategyParams, hold_positions
+from trader.signals import Strategy, StrategyParams, hold_positions
 
 
 class RCIParams(StrategyParams):

@@ -23,7 +23,7 @@ from sqlalchemy.pool import NullPool
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
 os.environ.pop("TRADER_DATABASE_URL", None)
 
-from trader.store import Store
+from trader.data import Store
 
 # Hypothesis profiles: "ci" (selected by .ci/run with HYPOTHESIS_PROFILE=ci) draws the same
 # examples on every run and keeps no example database, so a CI result is reproducible; the

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from trader import ingest
-from trader.audit_checks import changed_until, fill_timing_violations, perturb_after
-from trader.backtest import run_backtest
+from trader.backtesting.backtrader_adapter import run_backtest
 from trader.config import BacktestConfig
-from trader.validate import validate_bars
+from trader.data import ingestion as ingest
+from trader.data.validate import validate_bars
+from trader.evaluate.audit_checks import changed_until, fill_timing_violations, perturb_after
 
 CUT = pd.Timestamp("2017-06-30")
 

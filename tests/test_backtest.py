@@ -13,11 +13,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from trader.backtest import BacktestResult, buy_and_hold_targets, run_backtest
+from trader.backtesting import BacktestResult, run_backtest
+from trader.backtesting.round_trips import round_trips
+from trader.backtesting.rules import SIZE_HAIRCUT, Plan, Request, plan_rebalance
 from trader.config import BacktestConfig
 from trader.errors import DataError
-from trader.execution import SIZE_HAIRCUT, Plan, Request, plan_rebalance
-from trader.round_trips import round_trips
+from trader.signals import buy_and_hold_targets
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 DATES = pd.bdate_range("2024-01-01", periods=10)
@@ -347,7 +348,7 @@ def test_input_errors() -> None:
 
 
 def test_refused_orders_are_counted(monkeypatch: pytest.MonkeyPatch) -> None:
-    import trader.backtest as backtest
+    import trader.backtesting.backtrader_adapter as backtest
 
     def oversized(requests: list[Request], **kwargs: object) -> Plan:
         plan = plan_rebalance(requests, **kwargs)  # type: ignore[arg-type]

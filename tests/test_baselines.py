@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from trader.baselines import (
+from trader.config import WindowConfig
+from trader.research.baselines import (
     BASELINES,
     always_long,
     baseline_scores,
@@ -20,9 +21,8 @@ from trader.baselines import (
     ridge_fit,
     window_baseline_scores,
 )
-from trader.config import WindowConfig
-from trader.walkforward import WalkForwardSpec, make_folds
-from trader.windows import Scaler, build_windows
+from trader.research.walkforward import WalkForwardSpec, make_folds
+from trader.research.windows import Scaler, build_windows
 
 
 def logistic_problem(n: int = 300, d: int = 6, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:

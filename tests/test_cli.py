@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from trader.cli import app
-from trader.store import Store
+from trader.data import Store
 
 TINY = """
 data:

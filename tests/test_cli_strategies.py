@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from trader.cli import app
-from trader.strategy_loader import available
+from trader.signals.loader import available
 
 CONFIG = """
 data: {{tickers: [{tickers}]}}

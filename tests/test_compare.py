@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from trader.compare import check_strategies, contenders, rule_label
 from trader.config import RunConfig, StrategyConfig
+from trader.data.ingestion import read_sample
 from trader.errors import ConfigError
-from trader.ingest import read_sample
+from trader.signals import check_strategies, contenders, rule_label
 
 FAST = StrategyConfig(name="ma_cross", params={"fast": 5, "slow": 20})
 SLOW = StrategyConfig(name="ma_cross", params={"fast": 10, "slow": 50})

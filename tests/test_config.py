@@ -35,6 +35,10 @@ def test_yaml_round_trip(tmp_path: Path) -> None:
         ({"models": [{"name": "a"}, {"name": "a"}]}, "model names must be unique"),
         ({"models": [{"units": [8, 4], "activation": ["relu"]}]}, "1 names for 2 hidden layers"),
         ({"backtest": {"commission": -1}}, "backtest.commission"),
+        (
+            {"window": {"features": ["log_return", "canary_next_return"]}},
+            "only the leakage audit injects it",
+        ),
     ],
 )
 def test_bad_config_is_one_clear_line(data: dict, message: str) -> None:
@@ -53,6 +57,30 @@ def test_bad_files(tmp_path: Path) -> None:
     bad.write_text("window: [1, 2\n")
     with pytest.raises(ConfigError, match="not valid YAML"):
         load_config(bad)
+
+
+def test_load_config_from_every_source(tmp_path: Path) -> None:
+    path = tmp_path / "run.yaml"
+    path.write_text("window:\n  length: 5\n")
+    assert load_config().window.length == 20
+    assert load_config(str(path)).window.length == 5
+    assert load_config({"window": {"length": 6}}).window.length == 6
+    base = RunConfig()
+    assert load_config(base) is base
+    tuned = load_config(path, overrides={"models.lstm.epochs": 3, "window.horizon": 2})
+    assert tuned.window.length == 5 and tuned.window.horizon == 2
+    assert tuned.models[0].epochs == 3
+    with pytest.raises(ConfigError, match=r"did you mean 'length'\?"):
+        load_config({"window": {"lenght": 5}})
+    with pytest.raises(ConfigError, match=r"unknown option 'window.lenght' \(did you mean"):
+        load_config(overrides={"window.lenght": 5})
+    with pytest.raises(ConfigError, match="expected a YAML path, a mapping or a RunConfig"):
+        load_config(42)  # type: ignore[arg-type]
+
+
+def test_the_canary_cannot_be_set_by_override() -> None:
+    with pytest.raises(ConfigError, match="only the leakage audit injects it"):
+        with_override(RunConfig(), "window.features", ["canary_next_return"])
 
 
 def test_override_by_key_path() -> None:
@@ -94,7 +122,7 @@ def test_override_errors_name_the_key(key: str, message: str) -> None:
 
 
 def test_strategy_parameter_override_is_checked_when_the_strategy_loads() -> None:
-    from trader.compare import check_strategies
+    from trader.signals import check_strategies
 
     cfg = with_override(RunConfig(), "strategies.bnf_deviation.params.entry_pc", 5)
     with pytest.raises(ConfigError, match="did you mean 'entry_pct'"):

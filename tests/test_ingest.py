@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from trader.errors import ConfigError, DataError
-from trader.ingest import (
+from trader.data import Store
+from trader.data.ingestion import (
     COLUMNS,
     fetch_yahoo,
     ingest,
@@ -22,8 +22,8 @@ from trader.ingest import (
     read_sample,
     sample_tickers,
 )
-from trader.store import Store
-from trader.validate import validate_bars
+from trader.data.validate import validate_bars
+from trader.errors import ConfigError, DataError
 
 MakeBars = Callable[..., pd.DataFrame]
 

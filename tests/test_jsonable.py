@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from trader.jsonable import json_safe
+from trader.report.jsonable import json_safe
 
 
 def test_non_finite_numbers_become_null_and_numpy_plain() -> None:

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from trader.backtest import BacktestResult, run_backtest
+from trader.backtesting.backtrader_adapter import BacktestResult, run_backtest
 from trader.config import BacktestConfig
-from trader.metrics import (
+from trader.evaluate.metrics import (
     annualized_volatility,
     cagr,
     calmar,
@@ -28,7 +28,7 @@ from trader.metrics import (
     trade_win_rate,
     turnover,
 )
-from trader.trade_metrics import (
+from trader.evaluate.trade_metrics import (
     closed_trades,
     expectancy,
     expectancy_return,

@@ -5,10 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from trader.errors import ConfigError
-from trader.provenance import data_hash, git_commit, package_versions
-from trader.store import Store
-from trader.store.records import (
+from trader.data import Store
+from trader.data.records import (
     RunRecord,
     get_run,
     list_runs,
@@ -16,6 +14,8 @@ from trader.store.records import (
     run_trades,
     save_run,
 )
+from trader.errors import ConfigError
+from trader.provenance import data_hash, git_commit, package_versions
 
 
 def _predictions() -> pd.DataFrame:

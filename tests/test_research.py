@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 import pytest
 
-from trader import ingest, pipeline
-from trader.audit import run_audit
+from trader import pipeline
 from trader.config import RunConfig, parse_config
-from trader.replay import replay
-from trader.store import Store
+from trader.data import Store
+from trader.data import ingestion as ingest
+from trader.evaluate.audit import run_audit
+from trader.research import windows
 
 TINY = {
     "data": {"tickers": ["AAPL"], "start": "2016-09-01", "source": "sample"},
@@ -37,9 +40,18 @@ def test_audit_passes_the_real_pipeline(bars: pd.DataFrame) -> None:
     assert result.verdict.startswith("PASS")
 
 
-def test_audit_fails_a_run_whose_features_peek_ahead(bars: pd.DataFrame) -> None:
-    leaking = tiny(features=["log_return", "canary_next_return"])
-    result = run_audit(leaking, bars)
+def test_audit_fails_a_run_whose_features_peek_ahead(
+    bars: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pipeline whose features look one day ahead (a bug planted in the feature code) fails."""
+    honest = windows.compute_features
+
+    def peeking(frame: pd.DataFrame, features: Sequence[str]) -> pd.DataFrame:
+        out = honest(frame, features)
+        return out.assign(log_return=out["log_return"].shift(-1).fillna(0.0))
+
+    monkeypatch.setattr(windows, "compute_features", peeking)
+    result = run_audit(tiny(), bars)
     assert not result.passed
     failed = {c.name for c in result.checks if not c.passed}
     assert "future perturbation" in failed
@@ -54,7 +66,7 @@ def test_replay_after_a_data_change_names_the_data(store: Store) -> None:
     trained = pipeline.train(config, store)
     report = pipeline.backtest(trained.run_id, store)
 
-    same = replay(report["record_id"], store)
+    same = pipeline.replay(report["record_id"], store)
     assert same.identical, same.differences
     assert same.compared == ["predictions", "trades", "metrics"]
 
@@ -67,14 +79,14 @@ def test_replay_after_a_data_change_names_the_data(store: Store) -> None:
     row = row[["ticker", "date", "open", "high", "low", "close", "volume"]]
     ingest.ingest(store, row, source="sample", origin="price correction")
 
-    changed = replay(report["record_id"], store)
+    changed = pipeline.replay(report["record_id"], store)
     assert not changed.identical
     assert any(d.startswith("predictions:") for d in changed.differences)
     assert "the data slice changed (different data hash)" in changed.causes
 
 
 def test_holdout_protocol_predicts_only_its_test_period(bars: pd.DataFrame) -> None:
-    from trader.oos import out_of_sample
+    from trader.research.oos import out_of_sample
 
     config = parse_config({**TINY, "protocol": {"kind": "holdout"}})
     result = out_of_sample(bars, config, progress=lambda *_: None)
@@ -91,7 +103,7 @@ def test_holdout_protocol_predicts_only_its_test_period(bars: pd.DataFrame) -> N
 def test_rolling_walk_forward_with_horizon_and_embargo_predicts_each_day_once(
     bars: pd.DataFrame,
 ) -> None:
-    from trader.oos import out_of_sample
+    from trader.research.oos import out_of_sample
 
     data = {
         **TINY,

@@ -1,4 +1,4 @@
-"""trader.scoring against tiny known answers and scikit-learn on random data."""
+"""trader.evaluate.scoring against tiny known answers and scikit-learn on random data."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from sklearn import metrics as skm
 
-from trader import scoring
+from trader.evaluate import scoring
 
 
 def test_hit_rate_known_answer() -> None:

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from trader.bootstrap import (
+from trader.evaluate.bootstrap import (
     block_bootstrap_indices,
     bootstrap_ci,
     default_block,
@@ -19,8 +19,8 @@ from trader.bootstrap import (
     sharpe_ci,
     total_return_ci,
 )
-from trader.metrics import sharpe
-from trader.stats import (
+from trader.evaluate.metrics import sharpe
+from trader.evaluate.stats import (
     binomial_test,
     deflated_sharpe_ratio,
     edge_verdict,

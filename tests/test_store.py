@@ -13,11 +13,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
-import trader.store.store as store_module
+import trader.data.store as store_module
 from trader import paths
+from trader.data import Base, Store, alembic_config
+from trader.data.migrate import head
 from trader.errors import ConfigError, DataError, StoreError
-from trader.store import Base, Store, alembic_config
-from trader.store.migrate import head
 
 MakeBars = Callable[..., pd.DataFrame]
 

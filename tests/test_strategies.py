@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from trader.backtest import run_backtest
+from trader.backtesting.backtrader_adapter import run_backtest
 from trader.config import BacktestConfig
 from trader.errors import ConfigError
-from trader.strategy import Strategy
-from trader.strategy_loader import available, load
+from trader.signals.loader import available, load
+from trader.signals.strategy import Strategy
 
 DATES = pd.bdate_range("2024-01-01", periods=80)
 FREE = BacktestConfig(cash=10_000.0, commission=0.0, slippage=0.0)

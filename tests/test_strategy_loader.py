@@ -14,8 +14,8 @@ import pytest
 
 from trader.errors import ConfigError
 from trader.paths import PROJECT_DIR
-from trader.strategy import StrategyError, hold_positions
-from trader.strategy_loader import available, describe, load, strategies_dir
+from trader.signals.loader import available, describe, load, strategies_dir
+from trader.signals.strategy import StrategyError, hold_positions
 
 MINIMAL = '''
 """A user strategy."""
@@ -25,7 +25,7 @@ from __future__ import annotations
 import pandas as pd
 from pydantic import Field
 
-from trader.strategy import Strategy, StrategyParams
+from trader.signals.strategy import Strategy, StrategyParams
 
 
 class UpDayParams(StrategyParams):
@@ -229,7 +229,7 @@ def test_describe_lists_the_built_ins(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_strategies_import_neither_backtrader_nor_keras() -> None:
     code = (
         "import sys\n"
-        "from trader.strategy_loader import available\n"
+        "from trader.signals.loader import available\n"
         "assert len(available()) >= 7\n"
         "bad = [m for m in ('backtrader', 'keras', 'tensorflow') if m in sys.modules]\n"
         "assert not bad, bad\n"

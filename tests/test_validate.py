@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from trader.data import Store
+from trader.data.ingestion import ingest
+from trader.data.validate import drop_invalid, parse_dates, validate_bars
 from trader.errors import DataError
-from trader.ingest import ingest
-from trader.store import Store
-from trader.validate import drop_invalid, parse_dates, validate_bars
 
 MakeBars = Callable[..., pd.DataFrame]
 Breaker = Callable[[pd.DataFrame], pd.DataFrame]

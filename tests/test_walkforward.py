@@ -8,7 +8,7 @@ import pytest
 
 from trader.config import ProtocolConfig, WindowConfig
 from trader.errors import DataError
-from trader.walkforward import (
+from trader.research.walkforward import (
     Fold,
     WalkForwardSpec,
     fold_masks,
@@ -19,7 +19,7 @@ from trader.walkforward import (
     stitch,
     unscaled_x,
 )
-from trader.windows import Scaler, build_windows, compute_features
+from trader.research.windows import Scaler, build_windows, compute_features
 
 DAYS = pd.bdate_range("2020-01-01", periods=600)
 

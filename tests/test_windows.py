@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from trader.config import WindowConfig
 from trader.errors import DataError
-from trader.windows import build_windows, compute_features, forward_returns, make_labels
+from trader.research.windows import build_windows, compute_features, forward_returns, make_labels
 
 
 def make_bars(

@@ -1,7 +1,7 @@
 """Progress events: the callback type every stage reports through, and its silent default.
 
 A stage calls ``progress(event, info)`` (e.g. ``("stage", {"name": "report"})``); the CLI passes
-`trader.progress.RichProgress`, library callers pass nothing and get `quiet`.
+`trader.cli.progress.RichProgress`, library callers pass nothing and get `quiet`.
 """
 
 from __future__ import annotations

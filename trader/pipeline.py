@@ -1,17 +1,23 @@
-"""The one place that knows stage order: prices, windows, models, signals, backtest, report.
+"""The one place that knows stage order: data, research, signals, backtesting, evaluate, report.
 
 `train` walks the protocol's folds (purged walk-forward by default): per fold every model is
-refit and predicts the fold's test period, beside the baselines (`trader.oos`). The stitched
-out-of-sample predictions and the fold models are saved under ``data/models/<run id>/`` and
-recorded in the database. `backtest` trades those predictions, the baselines, buy-and-hold and
-the rule strategies over the same period with the same costs (`trader.compare`), writes the
-report under ``data/reports/<run id>/`` and records the backtest run.
+refit and predicts the fold's test period, beside the baselines (`trader.research`). The
+stitched out-of-sample predictions and the fold models are saved under
+``data/models/<run id>/`` and recorded in the database. `backtest` trades those predictions,
+the baselines, buy-and-hold and the rule strategies over the same period with the same costs
+(`trader.signals`, `trader.evaluate`), writes the report under ``data/reports/<run id>/`` and
+records the backtest run. `audit` and `replay` check a configuration and a recorded run.
+
+Every function takes the config as a `RunConfig`, a mapping, a YAML path or ``None`` (the
+defaults), and the database as a `Store`, a URL or ``None`` (``$TRADER_DATABASE_URL``, else
+``data/trader.db``).
 """
 
 from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,20 +26,38 @@ from typing import Any
 import pandas as pd
 
 from trader import paths
-from trader.audit import run_audit
-from trader.compare import check_strategies, contenders, evaluate
-from trader.config import RunConfig, StrategyConfig, parse_config
+from trader.config import ConfigSource, RunConfig, StrategyConfig, load_config, parse_config
+from trader.data import (
+    IngestReport,
+    RunRecord,
+    Store,
+    get_run,
+    ingest,
+    read_sample,
+    run_predictions,
+    run_trades,
+    save_run,
+)
 from trader.errors import ConfigError, DataError, did_you_mean
+from trader.evaluate import (
+    AuditResult,
+    ReplayResult,
+    causes,
+    evaluate,
+    frame_differences,
+    metric_differences,
+    run_audit,
+)
 from trader.events import Progress, quiet
-from trader.oos import out_of_sample
 from trader.provenance import data_hash, git_commit, package_versions
 from trader.report import build_report, save_report_json, write_report
-from trader.store import Store
-from trader.store.records import RunRecord, save_run
-from trader.walkforward import folds_table
+from trader.research import folds_table, out_of_sample
+from trader.signals import check_strategies, contenders
 
 RUN_FILE = "run.json"
 PREDICTIONS_FILE = "predictions.csv"
+
+StoreSource = Store | str | None
 
 
 def new_run_id() -> str:
@@ -43,16 +67,25 @@ def new_run_id() -> str:
 
 @dataclass(frozen=True)
 class TrainResult:
+    """A trained run: its id, its folder of fold models, training histories and sample counts."""
+
     run_id: str
     directory: Path
     histories: dict[str, list[dict[str, list[float]]]]
     samples: list[dict[str, int]]
 
 
-def load_bars(store: Store, config: RunConfig) -> pd.DataFrame:
+def open_store(store: StoreSource) -> Store:
+    """``store`` itself, or a `Store` on the URL given (``None``: the default database)."""
+    return store if isinstance(store, Store) else Store(store)
+
+
+def load_bars(store: StoreSource, config: RunConfig) -> pd.DataFrame:
     """The configured tickers' prices from the store (one query)."""
     data = config.data
-    return store.read_bars(data.tickers, source=data.source, start=data.start, end=data.end)
+    return open_store(store).read_bars(
+        data.tickers, source=data.source, start=data.start, end=data.end
+    )
 
 
 def _provenance() -> dict[str, Any]:
@@ -60,17 +93,18 @@ def _provenance() -> dict[str, Any]:
 
 
 def train(
-    config: RunConfig,
-    store: Store,
+    config: ConfigSource = None,
+    store: StoreSource = None,
     *,
     run_id: str | None = None,
     progress: Progress = quiet,
 ) -> TrainResult:
     """Fit every model per fold, keep the out-of-sample predictions, record the run."""
+    config, db = load_config(config), open_store(store)
     run_id = run_id or new_run_id()
     check_strategies(config.strategies)  # fail before training, not after
     progress("stage", {"name": "windows"})
-    bars = load_bars(store, config)
+    bars = load_bars(db, config)
     directory = paths.models_dir() / run_id
     oos = out_of_sample(bars, config, directory=directory, progress=progress)
     folds = folds_table(oos.folds).reset_index()
@@ -89,7 +123,7 @@ def train(
     oos.predictions.to_csv(directory / PREDICTIONS_FILE, index=False)
     epochs = {name: [len(h.get("loss", [])) for h in hs] for name, hs in oos.histories.items()}
     save_run(
-        store,
+        db,
         RunRecord(
             id=run_id,
             kind="train",
@@ -128,21 +162,26 @@ def load_run(run_id: str | None) -> tuple[str, dict[str, Any], pd.DataFrame]:
 
 
 def backtest(
-    run_id: str | None,
-    store: Store,
+    run_id: str | None = None,
+    store: StoreSource = None,
     *,
     strategies: list[StrategyConfig] | None = None,
     record_id: str | None = None,
     progress: Progress = quiet,
 ) -> dict[str, Any]:
-    """Backtest a trained run's out-of-sample period against baselines and rules; report it."""
+    """Backtest a trained run's out-of-sample period against baselines and rules; report it.
+
+    ``run_id`` defaults to the latest trained run; ``strategies`` replaces the run's rule
+    strategies. Returns the report (also written to ``data/reports/<run id>/``).
+    """
     if strategies is not None:
         check_strategies(strategies)
+    db = open_store(store)
     run_id, meta, predictions = load_run(run_id)
     config = parse_config(meta["config"], origin=f"run {run_id}")
     if strategies is not None:
         config = config.model_copy(update={"strategies": strategies})
-    bars = load_bars(store, config)
+    bars = load_bars(db, config)
     if predictions.empty:
         raise DataError(f"run {run_id}: no out-of-sample predictions")
     start, end = predictions["date"].min(), predictions["date"].max()
@@ -167,7 +206,7 @@ def backtest(
         predictions=predictions,
     )
     save_run(
-        store,
+        db,
         RunRecord(
             id=record_id,
             kind="backtest",
@@ -183,16 +222,73 @@ def backtest(
     return report
 
 
-def run(config: RunConfig, store: Store, *, progress: Progress = quiet) -> dict[str, Any]:
-    """Train, then backtest and report: the whole job."""
-    result = train(config, store, progress=progress)
-    return backtest(result.run_id, store, progress=progress)
+def run(
+    config: ConfigSource = None, store: StoreSource = None, *, progress: Progress = quiet
+) -> dict[str, Any]:
+    """Train, then backtest and report: the whole job. Returns the report."""
+    db = open_store(store)
+    result = train(config, db, progress=progress)
+    return backtest(result.run_id, db, progress=progress)
 
 
-def demo(config: RunConfig, store: Store, *, progress: Progress = quiet) -> dict[str, Any]:
-    """The whole job, then the leakage audit, whose verdict goes into the report."""
-    report = run(config, store, progress=progress)
-    result = run_audit(config, load_bars(store, config), progress=progress)
+def audit(
+    config: ConfigSource = None, store: StoreSource = None, *, progress: Progress = quiet
+) -> AuditResult:
+    """The leakage audit of ``config`` on the stored prices (`trader.evaluate.audit`)."""
+    config = load_config(config)
+    return run_audit(config, load_bars(store, config), progress=progress)
+
+
+def ingest_sample(tickers: Sequence[str] | None = None, store: StoreSource = None) -> IngestReport:
+    """Store the bundled real sample prices (all 21 tickers by default); idempotent."""
+    frame = read_sample([t.upper() for t in tickers] if tickers else None)
+    return ingest(open_store(store), frame, source="sample", origin="sample")
+
+
+def demo(
+    config: ConfigSource = None, store: StoreSource = None, *, progress: Progress = quiet
+) -> dict[str, Any]:
+    """Ingest the bundled sample, run the whole job, then the leakage audit (in the report)."""
+    config, db = load_config(config), open_store(store)
+    ingested = ingest_sample(config.data.tickers, db)
+    progress("ingest", {"rows": ingested.rows, "tickers": ingested.tickers, "source": "sample"})
+    if config.data.source is None:
+        data = config.data.model_copy(update={"source": "sample"})
+        config = config.model_copy(update={"data": data})
+    report = run(config, db, progress=progress)
+    result = audit(config, db, progress=progress)
     report["audit"] = result.as_dict()
     save_report_json(report, paths.reports_dir() / report["run_id"])
     return report
+
+
+def replay(run_id: str, store: StoreSource = None, *, progress: Progress = quiet) -> ReplayResult:
+    """Run a recorded run again; compare predictions (and trades, metrics) with the record.
+
+    A train record is replayed by training again from its stored config; a backtest record by
+    training its parent's config again and backtesting with the recorded strategies. The
+    replay is itself recorded (new run ids).
+    """
+    db = open_store(store)
+    record = get_run(db, run_id)
+    trained = get_run(db, record.parent_id) if record.parent_id else record
+    config = parse_config(trained.config, origin=f"run {trained.id}")
+    again = train(config, db, progress=progress)
+    result = ReplayResult(original=run_id, replay=again.run_id)
+    result.compared.append("predictions")
+    result.differences += frame_differences(
+        "predictions", run_predictions(db, trained.id), run_predictions(db, again.run_id)
+    )
+    result.causes += causes(trained, get_run(db, again.run_id))
+    if record.kind == "backtest":
+        strategies = parse_config(record.config).strategies
+        report = backtest(again.run_id, db, strategies=strategies, progress=progress)
+        result.replay = report["record_id"]
+        result.compared += ["trades", "metrics"]
+        result.differences += frame_differences(
+            "trades", run_trades(db, record.id), run_trades(db, report["record_id"])
+        )
+        result.differences += metric_differences(record.metrics, report["strategies"])
+        new = causes(record, get_run(db, report["record_id"]))
+        result.causes += [c for c in new if c not in result.causes]
+    return result

@@ -10,6 +10,7 @@ custom objects beyond importing `trader.models`.
 from __future__ import annotations
 
 import json
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,6 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-import trader
 from trader.errors import ConfigError, DataError
 
 SUFFIX = ".keras"
@@ -31,7 +31,7 @@ def sidecar_path(path: Path) -> Path:
 def versions() -> dict[str, str]:
     """Versions of the libraries a saved model depends on."""
     return {
-        "trader": trader.__version__,
+        "trader": metadata.version("trader"),
         "keras": keras.__version__,
         "tensorflow": tf.__version__,
         "numpy": np.__version__,

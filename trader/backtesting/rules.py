@@ -1,0 +1,212 @@
+"""Execution rules of the backtest as pure functions (no backtrader here).
+
+`trader.backtesting.backtrader_adapter` drives backtrader with these helpers; a future vectorized
+engine must reproduce them exactly. The rules are written down in ``docs/backtest.md``:
+
+* a target decided at the close of a ticker's bar k executes at the open of its bar k+1;
+* fills: buys at ``min(open * (1 + slippage), high)``, sells at ``max(open * (1 - slippage), low)``;
+  commission ``commission * |size| * fill price``;
+* sizing: ``target * weight * value / (open * (1 + slippage) * (1 + commission))`` shares with
+  ``weight = 1 / number of tickers`` and ``value`` the portfolio value at the previous close;
+* a day's orders go reductions first, then new shorts, then new longs; long buys are capped
+  to the cash expected to be left.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeAlias
+
+import numpy as np
+import pandas as pd
+
+from trader.config import BacktestConfig, Sizing, parse_section
+from trader.data import ticker_frames
+from trader.errors import DataError
+
+# Every size is shrunk by this relative amount so that a buy sized to the last dollar of cash
+# cannot go negative by a rounding error (1e-9 of 100,000 is 0.0001).
+SIZE_HAIRCUT = 1e-9
+# A long buy cut to the cash left is dropped when that cash is below this share of the
+# portfolio value: such dust orders buy nothing and a broker may reject them by rounding.
+DUST = 1e-6
+
+FILL_COLUMNS = ("ticker", "date", "size", "price", "value", "commission")
+
+
+Day: TypeAlias = date | pd.Timestamp | str | None
+
+
+def checked_inputs(
+    bars: pd.DataFrame,
+    targets: pd.DataFrame,
+    config: BacktestConfig | Mapping[str, Any] | None,
+    start: Day = None,
+    end: Day = None,
+) -> tuple[BacktestConfig, dict[str, pd.DataFrame], dict[str, np.ndarray]]:
+    """Every engine's door: the config, each ticker's bars in ``[start, end]`` and its schedule.
+
+    ``config`` may be a `BacktestConfig`, a mapping of its options or None (the defaults);
+    ``targets`` a date x ticker DataFrame. Raises `ConfigError`/`DataError` with one line
+    naming the option, ticker or day at fault.
+    """
+    checked = parse_section(BacktestConfig, {} if config is None else config, "backtest")
+    if not isinstance(bars, pd.DataFrame):
+        raise DataError(f"bars: expected a DataFrame of tidy bars, got {type(bars).__name__}")
+    if not isinstance(targets, pd.DataFrame):
+        hint = " (use series.to_frame(ticker))" if isinstance(targets, pd.Series) else ""
+        raise DataError(
+            f"targets: expected a date x ticker DataFrame, got {type(targets).__name__}{hint}"
+        )
+    tickers = [str(t) for t in targets.columns]
+    if not tickers:
+        raise DataError("targets: no ticker columns")
+    if len(set(tickers)) != len(tickers):
+        raise DataError(f"targets: duplicated ticker columns {tickers}")
+    frames = ticker_frames(bars, tickers, _day(start), _day(end))
+    return checked, frames, execution_targets(targets.set_axis(tickers, axis=1), frames)
+
+
+def _day(value: Day) -> date | None:
+    return None if value is None else pd.Timestamp(value).date()
+
+
+def execution_targets(
+    targets: pd.DataFrame, frames: dict[str, pd.DataFrame]
+) -> dict[str, np.ndarray]:
+    """Per ticker, the target to execute at the open of each of its bars (aligned to ``frames``).
+
+    The target of bar k is the target decided at the close of the ticker's previous bar k-1
+    (``targets`` read on that bar's date). NaN or a date missing from ``targets`` means 0
+    (flat); targets dated on days the ticker has no bar are ignored; bar 0 always gets 0.
+    Raises `DataError` for values outside [-1, 1] or a non-date index.
+    """
+    try:
+        index = pd.DatetimeIndex(pd.to_datetime(targets.index)).normalize()
+    except (TypeError, ValueError) as err:
+        raise DataError(f"targets: the index must hold dates ({err})") from None
+    if index.has_duplicates:
+        raise DataError(f"targets: duplicated date {index[index.duplicated()][0].date()}")
+    try:
+        values = targets.set_axis(index).astype(float).fillna(0.0)
+    except (TypeError, ValueError) as err:
+        raise DataError(f"targets: values must be numbers in [-1, 1] ({err})") from None
+    out: dict[str, np.ndarray] = {}
+    for ticker, frame in frames.items():
+        decided = values[ticker].reindex(frame.index).fillna(0.0).to_numpy()
+        outside = np.abs(decided) > 1.0
+        if outside.any():
+            day = frame.index[int(np.argmax(outside))].date()
+            raise DataError(f"{ticker}: target {decided[outside][0]} on {day} is outside [-1, 1]")
+        out[ticker] = np.concatenate([[0.0], decided[:-1]])
+    return out
+
+
+@dataclass(frozen=True)
+class Request:
+    """A ticker whose target changed at today's open."""
+
+    ticker: str
+    target: float
+    position: float  # shares held now (negative when short)
+    open: float
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The orders of one open, in submission order, and how many long buys were capped."""
+
+    orders: list[tuple[str, float]]  # (ticker, signed shares)
+    capped: int
+
+
+def target_shares(
+    target: float, weight: float, value: float, price: float, config: BacktestConfig
+) -> float:
+    """Signed shares for ``target``: ``target * weight * value / unit cost`` (floored for integer).
+
+    The unit cost ``open * (1 + slippage) * (1 + commission)`` is what one share can cost at the
+    open, so a long sized from the cash it needs is never rejected.
+    """
+    unit = price * (1.0 + config.slippage) * (1.0 + config.commission)
+    return _round(target * weight * value * (1.0 - SIZE_HAIRCUT) / unit, config.sizing)
+
+
+def _round(shares: float, sizing: Sizing) -> float:
+    if sizing == "integer":
+        return float(math.copysign(math.floor(abs(shares)), shares))
+    return shares
+
+
+def plan_rebalance(
+    requests: Sequence[Request],
+    *,
+    weight: float,
+    value: float,
+    cash: float,
+    config: BacktestConfig,
+) -> Plan:
+    """The orders that move each requested ticker to its new target at this open.
+
+    A ticker whose new target crosses or reaches zero is first closed completely (one order of
+    ``-position``), then opened on the other side; otherwise one order moves it to the new size.
+    Orders are submitted in three groups, ticker order inside each: (1) reductions and closes,
+    (2) short openings/increases, (3) long openings/increases. Cash is estimated with the worst
+    fill prices (``open * (1 -/+ slippage)``, commission included); a long buy costing more than
+    the cash left is cut to what the cash buys (``capped`` counts those, including buys cut to
+    nothing or to dust, ``DUST * value``, which are dropped).
+    """
+    s, c = config.slippage, config.commission
+    reduce: list[tuple[str, float, float]] = []
+    shorts: list[tuple[str, float, float]] = []
+    longs: list[tuple[str, float, float]] = []
+    for req in sorted(requests, key=lambda r: r.ticker):
+        pos = req.position
+        want = (
+            0.0 if req.target == 0 else target_shares(req.target, weight, value, req.open, config)
+        )
+        if pos != 0 and (want == 0 or (want > 0) != (pos > 0)):
+            reduce.append((req.ticker, -pos, req.open))
+            pos = 0.0
+        delta = want - pos
+        if delta == 0:
+            continue
+        if pos != 0 and abs(want) < abs(pos):
+            reduce.append((req.ticker, delta, req.open))
+        elif delta < 0:
+            shorts.append((req.ticker, delta, req.open))
+        else:
+            longs.append((req.ticker, delta, req.open))
+    orders: list[tuple[str, float]] = []
+    for ticker, size, price in reduce + shorts:
+        orders.append((ticker, size))
+        if size < 0:
+            cash += -size * price * (1.0 - s) * (1.0 - c)
+        else:
+            cash -= size * price * (1.0 + s) * (1.0 + c)
+    capped = 0
+    for ticker, size, price in longs:
+        unit = price * (1.0 + s) * (1.0 + c)
+        if size * unit > cash:
+            capped += 1
+            if cash <= DUST * value:  # nothing worth buying (and rounding could reject it)
+                continue
+            size = _round(cash * (1.0 - SIZE_HAIRCUT) / unit, config.sizing)
+            if size <= 0:
+                continue
+        orders.append((ticker, size))
+        cash -= size * unit
+    return Plan(orders=orders, capped=capped)
+
+
+def empty_fills() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "ticker": pd.Series(dtype=object),
+            "date": pd.Series(dtype="datetime64[ns]"),
+            **{c: pd.Series(dtype=float) for c in ("size", "price", "value", "commission")},
+        }
+    )

@@ -1,0 +1,201 @@
+"""The sections of a run configuration: frozen pydantic models, unknown options refused."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+LabelKind = Literal["binary", "multiclass", "regression", "sign"]
+FeatureName = Literal["return", "log_return", "ohlc", "volume_change"]
+# The leakage audit's deliberate look-ahead feature: injected by the audit only, never an option.
+CANARY_FEATURE = "canary_next_return"
+ModelKind = Literal["dense", "lstm"]
+Sizing = Literal["fractional", "integer"]
+
+
+class StrictModel(BaseModel):
+    """Base of every config section: frozen, unknown options refused."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DataConfig(StrictModel):
+    """Which prices to use."""
+
+    tickers: list[str] = Field(default_factory=lambda: ["AAPL", "MSFT", "JPM"])
+    source: str | None = None
+    start: str | None = None
+    end: str | None = None
+
+    @field_validator("tickers")
+    @classmethod
+    def _upper(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("at least one ticker is needed")
+        return [t.strip().upper() for t in value]
+
+
+_DEFAULT_FEATURES: list[FeatureName] = ["log_return", "volume_change"]
+
+
+class WindowConfig(StrictModel):
+    """Sliding windows, labels and the chronological split."""
+
+    length: int = Field(20, ge=1, le=512)
+    features: list[FeatureName] = Field(default_factory=lambda: _DEFAULT_FEATURES.copy())
+    horizon: int = Field(1, ge=1, le=252)
+    label: LabelKind = "binary"
+    flat_threshold: float = Field(0.005, ge=0.0)
+    train_fraction: float = Field(0.6, gt=0.0, lt=1.0)
+    val_fraction: float = Field(0.2, gt=0.0, lt=1.0)
+    scale: bool = True
+
+    @field_validator("features", mode="before")
+    @classmethod
+    def _no_canary(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple) and CANARY_FEATURE in value:
+            raise ValueError(
+                f"{CANARY_FEATURE} peeks one day ahead: only the leakage audit injects it, "
+                "it cannot be a feature"
+            )
+        return value
+
+    @field_validator("features")
+    @classmethod
+    def _some_features(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("at least one feature is needed")
+        if len(set(value)) != len(value):
+            raise ValueError("features are listed twice")
+        return value
+
+    @model_validator(mode="after")
+    def _fractions(self) -> WindowConfig:
+        if self.train_fraction + self.val_fraction >= 1.0:
+            raise ValueError("train_fraction + val_fraction must leave a test period (< 1)")
+        return self
+
+
+class ModelConfig(StrictModel):
+    """A Keras model: architecture, output, loss, optimizer, metrics and training.
+
+    ``output_activation``, ``loss`` and ``metrics`` default from the problem preset of the label
+    kind (seed 001's table); set them to override.
+    """
+
+    name: str = "lstm"
+    kind: ModelKind = "lstm"
+    units: list[int] = Field(default_factory=lambda: [32])
+    activation: str | list[str] = "tanh"
+    dropout: float = Field(0.0, ge=0.0, lt=1.0)
+    preset: str | None = None
+    output_activation: str | None = None
+    loss: str | None = None
+    optimizer: str = "adam"
+    learning_rate: float = Field(1e-3, gt=0.0)
+    metrics: list[str] | None = None
+    epochs: int = Field(20, ge=1)
+    batch_size: int = Field(64, ge=1)
+    patience: int = Field(3, ge=0)
+    seed: int = 42
+
+    @model_validator(mode="after")
+    def _activations(self) -> ModelConfig:
+        if not self.units:
+            raise ValueError("units: at least one hidden layer is needed")
+        if isinstance(self.activation, list) and len(self.activation) != len(self.units):
+            raise ValueError(
+                f"activation: {len(self.activation)} names for {len(self.units)} hidden layers"
+            )
+        return self
+
+    def hidden_activations(self) -> list[str]:
+        if isinstance(self.activation, str):
+            return [self.activation] * len(self.units)
+        return list(self.activation)
+
+
+class SignalConfig(StrictModel):
+    """Predictions to positions: long above ``long_threshold``, short below ``-short_threshold``."""
+
+    long_threshold: float = 0.0
+    short_threshold: float = 0.0
+    allow_short: bool = False
+    min_hold: int = Field(0, ge=0, le=252)
+
+
+class BacktestConfig(StrictModel):
+    """Execution: a signal decided at day t's close fills at day t+1's open."""
+
+    cash: float = Field(100_000.0, gt=0.0)
+    commission: float = Field(0.001, ge=0.0, lt=0.1)
+    slippage: float = Field(0.0005, ge=0.0, lt=0.1)
+    sizing: Sizing = "fractional"
+    # None: equal weight, 1/N of the portfolio per ticker. A fraction: each position may take up
+    # to that share of the portfolio value; when the shared cash runs short, buys are served in
+    # ticker order (see docs/backtest.md).
+    position_cap: float | None = Field(None, gt=0.0, le=1.0)
+
+    def weight(self, n_tickers: int) -> float:
+        """The share of the portfolio value a full (target 1) position is sized to."""
+        return self.position_cap if self.position_cap is not None else 1.0 / n_tickers
+
+
+class ProtocolConfig(StrictModel):
+    """How models are evaluated out of sample (see ``trader.research.walkforward``).
+
+    ``walk_forward`` (default): after ``min_train_days``, the rest of the history is cut into
+    ``folds`` test folds; before each, the models are retrained on an expanding (or rolling,
+    ``train_days`` long) span whose last ``val_fraction`` is used for early stopping. Label
+    horizons are purged at every boundary and ``embargo_days`` more are dropped before tests.
+    ``holdout``: one split by ``window.train_fraction`` / ``window.val_fraction``.
+    """
+
+    kind: Literal["walk_forward", "holdout"] = "walk_forward"
+    folds: int = Field(4, ge=1, le=100)
+    mode: Literal["expanding", "rolling"] = "expanding"
+    train_days: int | None = Field(None, ge=20)
+    min_train_days: int = Field(250, ge=20)
+    val_fraction: float = Field(0.2, gt=0.0, lt=0.9)
+    embargo_days: int = Field(0, ge=0)
+
+
+class StrategyConfig(StrictModel):
+    """A strategy from ``strategies/`` by name, with its parameters (validated on load)."""
+
+    name: str
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+def default_strategies() -> list[StrategyConfig]:
+    names = ["ma_cross", "granville", "bnf_deviation", "rci", "n_day_decline"]
+    return [StrategyConfig(name=n) for n in names]
+
+
+def default_models() -> list[ModelConfig]:
+    return [
+        ModelConfig(name="lstm", kind="lstm", units=[32], activation="tanh"),
+        ModelConfig(name="dense", kind="dense", units=[64, 32], activation="relu", dropout=0.1),
+    ]
+
+
+class RunConfig(StrictModel):
+    """Everything one run needs, as plain data."""
+
+    data: DataConfig = Field(default_factory=DataConfig)
+    window: WindowConfig = Field(default_factory=WindowConfig)
+    models: list[ModelConfig] = Field(default_factory=default_models)
+    signal: SignalConfig = Field(default_factory=SignalConfig)
+    backtest: BacktestConfig = Field(default_factory=BacktestConfig)
+    protocol: ProtocolConfig = Field(default_factory=ProtocolConfig)
+    strategies: list[StrategyConfig] = Field(default_factory=default_strategies)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> RunConfig:
+        names = [m.name for m in self.models]
+        if len(set(names)) != len(names):
+            raise ValueError(f"model names must be unique, got {names}")
+        if not names:
+            raise ValueError("models: at least one model is needed")
+        return self

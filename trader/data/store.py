@@ -1,0 +1,296 @@
+"""The price database: daily bars per ticker and source, written idempotently in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, cast
+
+import pandas as pd
+from alembic.util.exc import CommandError
+from sqlalchemy import Connection, Engine, Table, create_engine, event, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
+from sqlalchemy.pool import StaticPool
+
+from trader.data import migrate  # the submodule (no cycle: migrate imports nothing of trader)
+from trader.data.schema import DailyBar, IngestRun, Instrument
+from trader.data.validate import as_date, validate_bars
+from trader.errors import DataError, StoreError, did_you_mean
+from trader.paths import default_database_url
+
+INGEST_HINT = "run `trader ingest ...` first"
+BAR_COLUMNS = ["ticker", "date", "open", "high", "low", "close", "adj_close", "volume", "source"]
+VALUE_COLUMNS = ["open", "high", "low", "close", "adj_close", "volume"]
+STATUS_COLUMNS = ["ticker", "source", "first", "last", "rows"]
+RUN_COLUMNS = [
+    "id", "source", "detail", "tickers", "started_at", "finished_at", "rows_written", "status",
+]  # fmt: skip
+BATCH_ROWS = 5000
+
+_BARS = cast(Table, DailyBar.__table__)
+_RUNS = cast(Table, IngestRun.__table__)
+_INSTRUMENTS = cast(Table, Instrument.__table__)
+
+
+def _tickers(names: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(n.strip().upper() for n in names))
+
+
+class Store:
+    """Prices in a SQLite or PostgreSQL database, migrated to the latest schema on first use."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self._url = url or default_database_url()
+        try:
+            self._parsed: URL = make_url(self._url)
+        except ArgumentError:
+            raise StoreError(f"invalid database URL '{self._url}'") from None
+        self._engine: Engine | None = None
+        self._ready = False
+
+    @property
+    def url(self) -> str:
+        return self._url
+
+    def __repr__(self) -> str:
+        return f"Store({self._safe_url()!r})"
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.dispose()
+
+    def _safe_url(self) -> str:
+        return self._parsed.render_as_string(hide_password=True)
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Turn 'cannot reach/open the database' failures into a one-line `StoreError`."""
+        try:
+            yield
+        except (OperationalError, InterfaceError) as err:
+            detail = str(err.orig or err).strip().splitlines()
+            reason = detail[0] if detail else err.__class__.__name__
+            raise StoreError(f"database {self._safe_url()}: {reason}") from err
+
+    def _get_engine(self) -> Engine:
+        if self._engine is not None:
+            return self._engine
+        backend = self._parsed.get_backend_name()
+        kwargs: dict[str, Any] = {}
+        if backend == "sqlite":
+            database = self._parsed.database or ""
+            if database in ("", ":memory:"):
+                kwargs["poolclass"] = StaticPool
+            elif not database.startswith("file:"):
+                Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        elif backend != "postgresql":
+            raise StoreError(f"unsupported database '{backend}' in {self._safe_url()}")
+        try:
+            engine = create_engine(self._parsed, **kwargs)
+        except (ArgumentError, ImportError) as err:
+            raise StoreError(f"cannot use database URL {self._safe_url()}: {err}") from err
+        if backend == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+        self._engine = engine
+        return engine
+
+    def _ready_engine(self) -> Engine:
+        if not self._ready:
+            self.upgrade()
+        return self._get_engine()
+
+    def upgrade(self) -> None:
+        """Apply any pending migrations (also done automatically on first use)."""
+        engine = self._get_engine()
+        with self._errors(), engine.begin() as conn:
+            try:
+                migrate.upgrade(conn)
+            except CommandError as err:
+                raise StoreError(
+                    f"database {self._safe_url()}: cannot migrate ({err}); "
+                    "was it written by a newer trader?"
+                ) from err
+        self._ready = True
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """One transaction on the migrated database (rolled back when the block raises)."""
+        with self._errors(), self._ready_engine().begin() as conn:
+            yield conn
+
+    def dispose(self) -> None:
+        """Close pooled connections (the store can still be used afterwards)."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    def write_bars(self, bars: pd.DataFrame, *, source: str, detail: str = "") -> int:
+        """Upsert tidy bars (ticker, date, OHLC, volume[, adj_close]) and log the ingest run.
+
+        Everything happens in one transaction: instruments, bars and the ``ingest_runs`` row are
+        all written or none is. Returns the number of bar rows written (inserted or updated).
+        """
+        if "ticker" not in bars.columns:
+            raise DataError(f"{source}: missing column 'ticker'")
+        validate_bars(bars, source)
+        started = dt.datetime.now(dt.UTC)
+        frame = bars.assign(ticker=bars["ticker"].astype(str).str.strip().str.upper())
+        if "adj_close" not in frame.columns:
+            frame = frame.assign(adj_close=float("nan"))
+        tickers = sorted(frame["ticker"].unique().tolist())
+        dates = pd.to_datetime(frame["date"]).dt.date.tolist()
+        columns: dict[str, list[Any]] = {"ticker": frame["ticker"].tolist(), "date": dates}
+        for name in VALUE_COLUMNS:
+            values = pd.to_numeric(frame[name]).astype(float)
+            columns[name] = values.astype(object).where(values.notna(), None).tolist()
+        rows = [
+            dict(zip(columns, values, strict=True)) | {"source": source, "ingested_at": started}
+            for values in zip(*columns.values(), strict=True)
+        ]
+        with self._errors(), self._ready_engine().begin() as conn:
+            dialect = _dialect_insert(conn)
+            if tickers:
+                new = dialect(_INSTRUMENTS).on_conflict_do_nothing(index_elements=["ticker"])
+                conn.execute(new, [{"ticker": t, "created_at": started} for t in tickers])
+            stmt = dialect(_BARS)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["ticker", "date", "source"],
+                set_={c: stmt.excluded[c] for c in [*VALUE_COLUMNS, "ingested_at"]},
+            )
+            for first in range(0, len(rows), BATCH_ROWS):
+                conn.execute(stmt, rows[first : first + BATCH_ROWS])
+            run = {
+                "source": source,
+                "detail": detail,
+                "tickers": ",".join(tickers),
+                "started_at": started,
+                "finished_at": dt.datetime.now(dt.UTC),
+                "rows_written": len(rows),
+                "status": "ok",
+            }
+            conn.execute(insert(_RUNS), run)
+        return len(rows)
+
+    def read_bars(
+        self,
+        tickers: Sequence[str] | None = None,
+        *,
+        source: str | None = None,
+        start: dt.date | str | None = None,
+        end: dt.date | str | None = None,
+    ) -> pd.DataFrame:
+        """Stored bars as one tidy frame sorted by ticker and date (``date`` as datetime64[ns])."""
+        first, last = as_date(start, "start"), as_date(end, "end")
+        names = _tickers(tickers) if tickers is not None else None
+        stmt = select(*(_BARS.c[c] for c in BAR_COLUMNS)).order_by(
+            _BARS.c.ticker, _BARS.c.date, _BARS.c.source
+        )
+        if names is not None:
+            stmt = stmt.where(_BARS.c.ticker.in_(names))
+        if source is not None:
+            stmt = stmt.where(_BARS.c.source == source)
+        if first is not None:
+            stmt = stmt.where(_BARS.c.date >= first)
+        if last is not None:
+            stmt = stmt.where(_BARS.c.date <= last)
+        with self._errors(), self._ready_engine().connect() as conn:
+            result = conn.execute(stmt).all()
+        frame = pd.DataFrame([tuple(r) for r in result], columns=BAR_COLUMNS)
+        frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
+        for name in VALUE_COLUMNS:
+            frame[name] = frame[name].astype(float)
+        found = set(frame["ticker"].unique().tolist())
+        missing = [n for n in names if n not in found] if names is not None else []
+        if missing or frame.empty:
+            raise self._no_prices(missing[0] if missing else None, source, first, last)
+        sources = frame.groupby("ticker")["source"].unique()
+        mixed = sources[sources.map(len) > 1]
+        if source is None and not mixed.empty:
+            ticker = str(mixed.index[0])
+            listed = ", ".join(sorted(mixed.iloc[0]))
+            raise DataError(
+                f"ticker '{ticker}' has prices from more than one source ({listed}); "
+                "pass --source to choose one"
+            )
+        return frame.reset_index(drop=True)
+
+    def _no_prices(
+        self, ticker: str | None, source: str | None, first: dt.date | None, last: dt.date | None
+    ) -> DataError:
+        """The error for a read that found nothing, saying what *is* stored."""
+        stored = self.status()
+        what = f"ticker '{ticker}'" if ticker else "any ticker"
+        if ticker is not None:
+            stored = stored[stored["ticker"] == ticker]
+            if stored.empty:
+                hint = did_you_mean(ticker, self.status()["ticker"].tolist())
+                return DataError(f"no prices stored for {what}{hint} — {INGEST_HINT}")
+        if stored.empty:
+            return DataError(f"no prices stored — {INGEST_HINT}")
+        if source is not None and source not in set(stored["source"]):
+            have = ", ".join(sorted(set(stored["source"])))
+            return DataError(f"no prices stored for {what} from source '{source}' (stored: {have})")
+        span = f"{min(stored['first'])} to {max(stored['last'])}"
+        asked = f"{first or '...'} to {last or '...'}"
+        return DataError(f"no prices stored for {what} in {asked} (stored: {span})")
+
+    def last_date(self, ticker: str, source: str) -> dt.date | None:
+        """The latest stored date for ``ticker`` from ``source``, or ``None``."""
+        stmt = select(func.max(_BARS.c.date)).where(
+            _BARS.c.ticker == ticker.strip().upper(), _BARS.c.source == source
+        )
+        with self._errors(), self._ready_engine().connect() as conn:
+            value = conn.execute(stmt).scalar_one_or_none()
+        return value if isinstance(value, dt.date) or value is None else as_date(value, "date")
+
+    def status(self) -> pd.DataFrame:
+        """One row per (ticker, source): first and last date (``datetime.date``) and row count."""
+        stmt = (
+            select(
+                _BARS.c.ticker,
+                _BARS.c.source,
+                func.min(_BARS.c.date),
+                func.max(_BARS.c.date),
+                func.count(),
+            )
+            .group_by(_BARS.c.ticker, _BARS.c.source)
+            .order_by(_BARS.c.ticker, _BARS.c.source)
+        )
+        with self._errors(), self._ready_engine().connect() as conn:
+            result = conn.execute(stmt).all()
+        frame = pd.DataFrame([tuple(r) for r in result], columns=STATUS_COLUMNS)
+        return frame.astype({"rows": "int64"})
+
+    def ingest_runs(self) -> pd.DataFrame:
+        """The ingest log, oldest first (timestamps as UTC)."""
+        stmt = select(*(_RUNS.c[c] for c in RUN_COLUMNS)).order_by(_RUNS.c.id)
+        with self._errors(), self._ready_engine().connect() as conn:
+            result = conn.execute(stmt).all()
+        frame = pd.DataFrame([tuple(r) for r in result], columns=RUN_COLUMNS)
+        for name in ("started_at", "finished_at"):
+            frame[name] = pd.to_datetime(frame[name], utc=True)
+        return frame.astype({"id": "int64", "rows_written": "int64"})
+
+
+def _dialect_insert(conn: Connection) -> Any:
+    """The dialect's ``insert`` (which has ``on_conflict_do_update``)."""
+    name = conn.dialect.name
+    if name == "sqlite":
+        return sqlite.insert
+    if name == "postgresql":
+        return postgresql.insert
+    raise StoreError(f"unsupported database '{name}' (use SQLite or PostgreSQL)")
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+    finally:
+        cursor.close()

@@ -1,0 +1,63 @@
+"""Stage 3, research: windows without look-ahead, purged walk-forward, out-of-sample fits.
+
+- `windows`: per-day features, sliding windows of L days, labels for horizon h, the scaler
+- `walkforward`: purged, embargoed folds; per-fold scaling; stitching folds into one series
+- `baselines`: naive and linear predictors on the same windows, to compare the models against
+- `oos`: every model (`trader.models`) and baseline refit per fold; the stitched predictions
+"""
+
+from __future__ import annotations
+
+from trader.research.baselines import BASELINES, baseline_scores, window_baseline_scores
+from trader.research.oos import (
+    PREDICTION_COLUMNS,
+    OutOfSample,
+    out_of_sample,
+    protocol_folds,
+    raw_windows,
+)
+from trader.research.walkforward import (
+    Fold,
+    WalkForwardSpec,
+    fold_masks,
+    folds_table,
+    make_folds,
+    rescale,
+    stitch,
+)
+from trader.research.windows import (
+    Scaler,
+    SplitDates,
+    WindowSet,
+    build_windows,
+    compute_features,
+    feature_columns,
+    forward_returns,
+    make_labels,
+)
+
+__all__ = [
+    "BASELINES",
+    "PREDICTION_COLUMNS",
+    "Fold",
+    "OutOfSample",
+    "Scaler",
+    "SplitDates",
+    "WalkForwardSpec",
+    "WindowSet",
+    "baseline_scores",
+    "build_windows",
+    "compute_features",
+    "feature_columns",
+    "fold_masks",
+    "folds_table",
+    "forward_returns",
+    "make_folds",
+    "make_labels",
+    "out_of_sample",
+    "protocol_folds",
+    "raw_windows",
+    "rescale",
+    "stitch",
+    "window_baseline_scores",
+]
