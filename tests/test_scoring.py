@@ -1,4 +1,5 @@
-"""trader.evaluate.scoring against tiny known answers and scikit-learn on random data."""
+"""trader.evaluate.scoring: its conventions (zeros are "not up", empty ratios are 0, AUC is
+None with one class) on tiny known answers; the arithmetic itself is scikit-learn's."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import math
 
 import numpy as np
 import pytest
-from sklearn import metrics as skm
 
 from trader.evaluate import scoring
 
@@ -53,56 +53,16 @@ def test_auc_undefined_and_zero_division() -> None:
     assert scoring.classification_scores([0, 1], [0, 1])["auc"] is None
 
 
-def test_average_ranks() -> None:
-    np.testing.assert_allclose(scoring.average_ranks([3, 1, 3, 2]), [3.5, 1, 3.5, 2])
-
-
-@pytest.mark.parametrize("seed", range(5))
-def test_classification_matches_sklearn(seed: int) -> None:
-    rng = np.random.default_rng(seed)
-    y = rng.integers(0, 2, 200)
-    prob = np.round(rng.random(200), 1)  # rounding makes ties
-    pred = (prob > 0.5).astype(int)
-    out = scoring.classification_scores(y, pred, prob)
-    assert out["accuracy"] == pytest.approx(skm.accuracy_score(y, pred))
-    assert out["precision"] == pytest.approx(skm.precision_score(y, pred, zero_division=0))
-    assert out["recall"] == pytest.approx(skm.recall_score(y, pred, zero_division=0))
-    assert out["f1"] == pytest.approx(skm.f1_score(y, pred, zero_division=0))
-    assert out["auc"] == pytest.approx(skm.roc_auc_score(y, prob))
-
-
-@pytest.mark.parametrize("seed", range(3))
-def test_regression_matches_sklearn(seed: int) -> None:
-    rng = np.random.default_rng(seed)
-    y, p = rng.normal(0, 0.02, 300), rng.normal(0, 0.02, 300)
-    out = scoring.regression_scores(y, p)
-    assert out["mae"] == pytest.approx(skm.mean_absolute_error(y, p))
-    assert out["rmse"] == pytest.approx(math.sqrt(skm.mean_squared_error(y, p)))
-    assert out["directional_accuracy"] == pytest.approx(skm.accuracy_score(y > 0, p > 0))
+def test_empty_inputs() -> None:
+    out = scoring.classification_scores([], [], [])
+    assert math.isnan(out["accuracy"]) and out["auc"] is None and out["f1"] == 0.0
+    assert all(math.isnan(v) for v in scoring.regression_scores([], []).values())
 
 
 def test_regression_known_answer() -> None:
     out = scoring.regression_scores([0.0, 1.0, -1.0], [0.0, 3.0, -1.0])
     assert out == {"mae": pytest.approx(2 / 3), "rmse": pytest.approx(2 / math.sqrt(3)),
                    "directional_accuracy": 1.0}  # fmt: skip
-
-
-@pytest.mark.parametrize("seed", range(3))
-def test_multiclass_matches_sklearn(seed: int) -> None:
-    rng = np.random.default_rng(seed)
-    y, p = rng.integers(0, 3, 150), rng.integers(0, 3, 150)
-    p[p == 1] = 2  # a class never predicted: zero-division path
-    out = scoring.multiclass_scores(y, p)
-    assert out["accuracy"] == pytest.approx(skm.accuracy_score(y, p))
-    for key, fn in (("precision", skm.precision_score), ("recall", skm.recall_score),
-                    ("f1", skm.f1_score)):  # fmt: skip
-        assert out[key] == pytest.approx(fn(y, p, average="macro", zero_division=0))
-
-
-def test_multiclass_explicit_labels() -> None:
-    out = scoring.multiclass_scores([0, 0], [0, 0], labels=[0, 1, 2])
-    assert out["accuracy"] == 1.0
-    assert out["precision"] == pytest.approx(1 / 3)
 
 
 def test_column_vectors_accepted_and_matrices_refused() -> None:

@@ -1,7 +1,9 @@
 """Block-bootstrap confidence intervals (circular moving blocks, Politis & Romano 1992).
 
 Blocks keep short-range dependence (volatility clusters, overlapping forward returns) inside
-each resample. Every function is seeded and deterministic. Sharpe ratios are per period
+each resample. Written here by hand: `scipy.stats.bootstrap` resamples independent observations,
+which would understate the uncertainty of autocorrelated returns. Every function is seeded and
+deterministic. Sharpe ratios are per period
 (``mean / std``, ``ddof=1``) unless annualized by ``periods_per_year``.
 """
 
@@ -22,7 +24,7 @@ Statistic = Callable[[np.ndarray], float]
 
 def default_block(n: int) -> int:
     """The default block length, ``max(1, round(n ** (1/3)))`` (the usual n^(1/3) rate)."""
-    return max(1, round(n ** (1.0 / 3.0)))
+    return max(1, round(math.pow(n, 1.0 / 3.0)))
 
 
 def _starts(n: int, block: int, n_boot: int, seed: int) -> tuple[np.ndarray, int]:

@@ -55,7 +55,7 @@ def periods_per_year(index: pd.Index, default: float = PERIODS_PER_YEAR) -> floa
 
 def risk_free_per_period(annual_rate: float, periods_per_year: float = PERIODS_PER_YEAR) -> float:
     """The per-period rate that compounds to ``annual_rate``: ``(1 + R) ** (1 / ppy) - 1``."""
-    return (1.0 + annual_rate) ** (1.0 / periods_per_year) - 1.0
+    return math.pow(1.0 + annual_rate, 1.0 / periods_per_year) - 1.0
 
 
 def daily_returns(equity: pd.Series) -> pd.Series:
@@ -86,7 +86,7 @@ def cagr(equity: pd.Series, periods_per_year: float = PERIODS_PER_YEAR) -> float
     growth = float(equity.iloc[-1] / equity.iloc[0])
     if growth <= 0:
         return -1.0
-    return growth ** (periods_per_year / n) - 1.0
+    return math.pow(growth, periods_per_year / n) - 1.0
 
 
 def annualized_volatility(returns: pd.Series, periods_per_year: float = PERIODS_PER_YEAR) -> float:

@@ -40,7 +40,7 @@ def hits(predictions: pd.DataFrame) -> np.ndarray:
     known = predictions.dropna(subset=["forward_return"]).sort_values(["date", "ticker"])
     score = known["score"].to_numpy(float)
     fwd = known["forward_return"].to_numpy(float)
-    return ((score > 0) == (fwd > 0)).astype(float)
+    return np.asarray((score > 0) == (fwd > 0), dtype=np.float64)
 
 
 def prediction_table(

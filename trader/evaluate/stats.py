@@ -9,6 +9,10 @@ deterministic).
   having picked the best of many backtests.
 - A one-sided binomial test of a hit rate against a base rate.
 
+PSR and DSR are written here by hand: no maintained library computes them (scipy gives the
+normal distribution and the moments they use); the tests check them against the papers' worked
+examples. Everything else is scipy.
+
 Sharpe ratios here are per period (``mean / std``, ``ddof=1``) unless a function says it is
 annualized; an annual Sharpe ratio is ``per_period * sqrt(periods_per_year)``. Kurtosis is the
 plain (non-excess) kurtosis, 3 for a normal distribution. Undefined values are NaN.

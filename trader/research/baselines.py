@@ -6,13 +6,13 @@ positive means "up"; classifiers' scores lie in [-1, 1]; regression scores are p
 - ``always_long``: always "up".
 - ``majority_class``: the majority direction of the training labels (ties give 0).
 - ``previous_direction``: momentum, the sign of the last day's return inside the window.
-- ``linear``: an L2-regularized linear model on the flattened windows: logistic regression
-  (Newton's method, score ``2p - 1``) for binary and sign labels, two one-vs-rest logistic models
-  (score ``p_up - p_down``) for multiclass, ridge regression (closed form) for regression.
+- ``linear``: an L2-regularized linear model on the flattened windows (scikit-learn): logistic
+  regression (score ``2p - 1``) for binary and sign labels, two one-vs-rest logistic models
+  (score ``p_up - p_down``) for multiclass, ridge regression for regression.
 
 The three directional baselines give directions in [-1, 1]; for regression labels `baseline_scores`
 turns them into returns by multiplying with the mean absolute training label (the typical move).
-All are deterministic. Plain NumPy: scikit-learn is only used by the tests, to check the fits.
+All are deterministic (exact solvers, no random state).
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from scipy.special import expit
+from sklearn.linear_model import LogisticRegression, Ridge
 
 from trader.config import LabelKind
 from trader.research.walkforward import rescale
@@ -27,6 +29,8 @@ from trader.research.windows import Scaler, WindowSet
 
 BASELINES = ("always_long", "majority_class", "previous_direction", "linear")
 RETURN_COLUMNS = ("return", "log_return", "close_rel")
+SOLVER_TOL = 1e-10  # logistic fits: Newton steps until the gradient is this small
+ONE_CLASS_LOGIT = 50.0  # the intercept when every training label is the same class
 
 
 def always_long(n: int) -> np.ndarray:
@@ -89,52 +93,30 @@ def _flat(x: np.ndarray) -> np.ndarray:
     return arr.reshape(arr.shape[0], int(np.prod(arr.shape[1:])))
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
-
-
-def logistic_fit(
-    x: np.ndarray, y: np.ndarray, l2: float = 1.0, max_iter: int = 100, tol: float = 1e-10
-) -> tuple[np.ndarray, float]:
-    """Weights and intercept minimizing ``sum(log loss) + l2 / 2 * |w|^2`` (intercept free).
-
-    The same objective as scikit-learn's ``LogisticRegression(C=1 / l2)``. Newton's method with
-    a backtracking line search; ``y`` holds 0/1 targets; ``x`` is flattened to (N, features).
-    """
-    if l2 <= 0:
-        raise ValueError(f"l2 must be > 0, got {l2}")
+def _fit_data(x: np.ndarray, y: np.ndarray, what: str) -> tuple[np.ndarray, np.ndarray]:
     a = _flat(x)
     t = np.asarray(y, dtype=np.float64).reshape(-1)
     if len(a) != len(t) or len(t) == 0:
-        raise ValueError(f"logistic fit needs matching, non-empty x and y: {len(a)} vs {len(t)}")
-    if t.min() == t.max():  # one class only: the intercept would go to +-infinity
-        return np.zeros(a.shape[1]), float(np.sign(t[0] - 0.5) * 50.0)
-    design = np.hstack([a, np.ones((len(a), 1))])
-    penalty = np.full(design.shape[1], l2)
-    penalty[-1] = 0.0
+        raise ValueError(f"{what} fit needs matching, non-empty x and y: {len(a)} vs {len(t)}")
+    return a, t
 
-    def objective(w: np.ndarray) -> float:
-        z = design @ w
-        return float(np.sum(np.logaddexp(0.0, z) - t * z) + 0.5 * np.sum(penalty * w * w))
 
-    w = np.zeros(design.shape[1])
-    value = objective(w)
-    for _ in range(max_iter):
-        p = _sigmoid(design @ w)
-        grad = design.T @ (p - t) + penalty * w
-        hess = (design.T * (p * (1.0 - p))) @ design + np.diag(penalty + 1e-12)
-        step = np.linalg.solve(hess, grad)
-        size, decrease = 1.0, float(grad @ step)
-        while size > 1e-12:
-            candidate = objective(w - size * step)
-            if candidate <= value - 1e-4 * size * decrease:
-                break
-            size *= 0.5
-        w = w - size * step
-        value = objective(w)
-        if decrease < tol * max(1.0, abs(value)):
-            break
-    return w[:-1], float(w[-1])
+def logistic_fit(x: np.ndarray, y: np.ndarray, l2: float = 1.0) -> tuple[np.ndarray, float]:
+    """Weights and intercept minimizing ``sum(log loss) + l2 / 2 * |w|^2`` (intercept free).
+
+    scikit-learn's ``LogisticRegression(C=1 / l2)`` with the exact Newton solver
+    (``newton-cholesky``, tolerance `SOLVER_TOL`); ``y`` holds 0/1 targets; ``x`` is flattened
+    to (N, features). One class only gives zero weights and an intercept of +-`ONE_CLASS_LOGIT`
+    (the optimum would be at infinity).
+    """
+    if l2 <= 0:
+        raise ValueError(f"l2 must be > 0, got {l2}")
+    a, t = _fit_data(x, y, "logistic")
+    if t.min() == t.max():
+        return np.zeros(a.shape[1]), float(np.sign(t[0] - 0.5) * ONE_CLASS_LOGIT)
+    model = LogisticRegression(C=1.0 / l2, solver="newton-cholesky", tol=SOLVER_TOL, max_iter=200)
+    model.fit(a, (t > 0.5).astype(np.int64))
+    return model.coef_[0].astype(np.float64), float(model.intercept_[0])
 
 
 def logistic_baseline(
@@ -142,29 +124,17 @@ def logistic_baseline(
 ) -> np.ndarray:
     """Score ``2p - 1`` of an L2 logistic regression of 0/1 ``y_fit`` on flattened windows."""
     w, b = logistic_fit(x_fit, y_fit, l2)
-    return 2.0 * _sigmoid(_flat(x_test) @ w + b) - 1.0
+    return np.asarray(2.0 * expit(_flat(x_test) @ w + b) - 1.0, dtype=np.float64)
 
 
 def ridge_fit(x: np.ndarray, y: np.ndarray, l2: float = 1.0) -> tuple[np.ndarray, float]:
-    """Weights and intercept minimizing ``|y - x w - b|^2 + l2 |w|^2`` (intercept free).
-
-    The same objective as scikit-learn's ``Ridge(alpha=l2)``; closed form on centred data, in
-    the dual form when there are more features than rows.
-    """
+    """Weights and intercept minimizing ``|y - x w - b|^2 + l2 |w|^2`` (intercept free):
+    scikit-learn's ``Ridge(alpha=l2)``, solved in closed form."""
     if l2 < 0:
         raise ValueError(f"l2 must be >= 0, got {l2}")
-    a = _flat(x)
-    t = np.asarray(y, dtype=np.float64).reshape(-1)
-    if len(a) != len(t) or len(t) == 0:
-        raise ValueError(f"ridge fit needs matching, non-empty x and y: {len(a)} vs {len(t)}")
-    mean_x, mean_y = a.mean(axis=0), t.mean()
-    ac, tc = a - mean_x, t - mean_y
-    n, d = ac.shape
-    if d <= n:
-        w = np.linalg.lstsq(ac.T @ ac + l2 * np.eye(d), ac.T @ tc, rcond=None)[0]
-    else:
-        w = ac.T @ np.linalg.lstsq(ac @ ac.T + l2 * np.eye(n), tc, rcond=None)[0]
-    return w, float(mean_y - mean_x @ w)
+    a, t = _fit_data(x, y, "ridge")
+    model = Ridge(alpha=l2).fit(a, t)
+    return np.asarray(model.coef_, dtype=np.float64), float(model.intercept_)
 
 
 def ridge_baseline(
@@ -172,7 +142,8 @@ def ridge_baseline(
 ) -> np.ndarray:
     """Predicted returns of a ridge regression of ``y_fit`` on flattened windows."""
     w, b = ridge_fit(x_fit, y_fit, l2)
-    return _flat(x_test) @ w + b
+    predicted: np.ndarray = _flat(x_test) @ w + b
+    return predicted
 
 
 def linear_baseline(
@@ -187,7 +158,7 @@ def linear_baseline(
     if label == "multiclass":
         up = logistic_baseline(xf, (y == 2).astype(float), x_test, l2)
         down = logistic_baseline(xf, (y == 0).astype(float), x_test, l2)
-        return np.clip((up - down) / 2.0, -1.0, 1.0)
+        return np.asarray(np.clip((up - down) / 2.0, -1.0, 1.0), dtype=np.float64)
     return logistic_baseline(xf, (y > 0).astype(float), x_test, l2)
 
 

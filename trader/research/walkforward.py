@@ -24,6 +24,9 @@ can end after a fold's test start. Refit per fold on the fold's fit rows with `f
 
 The out-of-sample predictions of all folds are joined with `stitch` into the one series the
 backtest uses.
+
+Written here by hand: scikit-learn's ``TimeSeriesSplit`` splits rows, not trading days shared
+by several tickers, and knows neither label dates (purge) nor embargo.
 """
 
 from __future__ import annotations
@@ -180,7 +183,7 @@ def fold_masks(
     lab = pd.DatetimeIndex(label_dates)
     if len(d) != len(lab):
         raise ValueError(f"{len(d)} window dates but {len(lab)} label dates")
-    known = ~lab.isna()
+    known = np.asarray(lab.notna())
     fit = (d >= fold.fit_start) & (d <= fold.fit_end) & known & (lab < fold.val_start)
     val = (d >= fold.val_start) & (d <= fold.val_end) & known & (lab < fold.embargo_start)
     test = (d >= fold.test_start) & (d <= fold.test_end)
@@ -197,7 +200,8 @@ def unscaled_x(windows: WindowSet) -> np.ndarray:
 
     Exact up to the float32 rounding of ``windows.x``.
     """
-    return windows.x.astype(np.float64) * windows.scaler.std + windows.scaler.mean
+    raw: np.ndarray = windows.x.astype(np.float64) * windows.scaler.std + windows.scaler.mean
+    return raw
 
 
 def fold_scaler(windows: WindowSet, fit_mask: np.ndarray) -> Scaler:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
+from sklearn.preprocessing import StandardScaler
 
 from trader.config import CANARY_FEATURE, LabelKind, WindowConfig
 from trader.errors import DataError
@@ -110,18 +111,20 @@ class Scaler:
 
     @classmethod
     def fit(cls, rows: np.ndarray) -> Scaler:
+        """Mean and standard deviation (ddof 0) of each feature column of ``rows``
+        (scikit-learn's `StandardScaler`; a constant column keeps scale 1)."""
         if len(rows) < 2:
             raise DataError("too few training rows to fit the scaler (need at least 2)")
-        mean = rows.mean(axis=0)
-        std = rows.std(axis=0, ddof=0)
-        return cls(mean=mean, std=np.where(std > 0, std, 1.0))
+        fitted = StandardScaler().fit(rows)
+        return cls(mean=fitted.mean_, std=fitted.scale_)
 
     @classmethod
     def identity(cls, n_features: int) -> Scaler:
         return cls(mean=np.zeros(n_features), std=np.ones(n_features))
 
     def transform(self, rows: np.ndarray) -> np.ndarray:
-        return (rows - self.mean) / self.std
+        scaled: np.ndarray = (rows - self.mean) / self.std
+        return scaled
 
     def to_dict(self) -> dict[str, list[float]]:
         return {"mean": self.mean.tolist(), "std": self.std.tolist()}
@@ -162,7 +165,7 @@ class WindowSet:
     def part(self, name: str, *, labelled: bool = True) -> np.ndarray:
         """Boolean mask of one split; training and validation windows need a label within their
         period (purge), test windows are kept for prediction even without a label."""
-        mask = self.split == name
+        mask: np.ndarray = self.split == name
         if labelled:
             mask &= ~np.isnan(self.labels)
             if name in ("train", "val"):
@@ -203,7 +206,7 @@ def build_windows(
     if bars.empty:
         raise DataError("no prices to build windows from")
     bars = bars.sort_values(["ticker", "date"])
-    per_ticker = {t: g.reset_index(drop=True) for t, g in bars.groupby("ticker", sort=True)}
+    per_ticker = {str(t): g.reset_index(drop=True) for t, g in bars.groupby("ticker", sort=True)}
     feats = {t: compute_features(g, features) for t, g in per_ticker.items()}
     if splits is None:
         all_dates = pd.DatetimeIndex(np.concatenate([f.index.to_numpy() for f in feats.values()]))
