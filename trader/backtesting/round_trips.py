@@ -90,9 +90,8 @@ def round_trips(fills: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> pd.Data
         bar_no = pd.Series(np.arange(len(frame)), index=frame.index)
         trip: _Trip | None = None
         pos = 0.0
-        for fill in group.itertuples(index=False):
-            size, price, comm = float(fill.size), float(fill.price), float(fill.commission)
-            day = pd.Timestamp(fill.date)
+        values = group[["size", "price", "commission"]].to_numpy(float)
+        for (size, price, comm), day in zip(values, pd.DatetimeIndex(group["date"]), strict=True):
             if pos != 0 and (pos + size) * pos < 0:  # crosses zero: close, then open the rest
                 part = -pos / size
                 parts = [(-pos, comm * part), (size + pos, comm * (1 - part))]

@@ -54,13 +54,8 @@ def checked_inputs(
     naming the option, ticker or day at fault.
     """
     checked = parse_section(BacktestConfig, {} if config is None else config, "backtest")
-    if not isinstance(bars, pd.DataFrame):
-        raise DataError(f"bars: expected a DataFrame of tidy bars, got {type(bars).__name__}")
-    if not isinstance(targets, pd.DataFrame):
-        hint = " (use series.to_frame(ticker))" if isinstance(targets, pd.Series) else ""
-        raise DataError(
-            f"targets: expected a date x ticker DataFrame, got {type(targets).__name__}{hint}"
-        )
+    _require_frame(bars, "bars", "a DataFrame of tidy bars")
+    _require_frame(targets, "targets", "a date x ticker DataFrame")
     tickers = [str(t) for t in targets.columns]
     if not tickers:
         raise DataError("targets: no ticker columns")
@@ -68,6 +63,13 @@ def checked_inputs(
         raise DataError(f"targets: duplicated ticker columns {tickers}")
     frames = ticker_frames(bars, tickers, _day(start), _day(end))
     return checked, frames, execution_targets(targets.set_axis(tickers, axis=1), frames)
+
+
+def _require_frame(value: object, what: str, expected: str) -> None:
+    """Callers without type checks pass anything: name what arrived instead."""
+    if not isinstance(value, pd.DataFrame):
+        hint = " (use series.to_frame(ticker))" if isinstance(value, pd.Series) else ""
+        raise DataError(f"{what}: expected {expected}, got {type(value).__name__}{hint}")
 
 
 def _day(value: Day) -> date | None:

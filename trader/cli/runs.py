@@ -41,13 +41,12 @@ def runs(as_json: JsonOption = False, db: DbOption = None) -> None:
     table = Table(title="Recorded runs")
     for col in ("id", "kind", "parent", "created", "commit", "data hash"):
         table.add_column(col)
-    for row in frame.itertuples(index=False):
-        commit = (row.git_commit or "-")[:12] + (
-            "+dirty" if "dirty" in (row.git_commit or "") else ""
-        )
+    for row in frame.to_dict(orient="records"):
+        sha = str(row["git_commit"] or "-")
+        commit = sha[:12] + ("+dirty" if "dirty" in sha else "")
         table.add_row(
-            row.id, row.kind, row.parent_id or "-", str(row.created_at)[:19], commit,
-            row.data_hash[:12],
+            str(row["id"]), str(row["kind"]), str(row["parent_id"] or "-"),
+            str(row["created_at"])[:19], commit, str(row["data_hash"])[:12],
         )  # fmt: skip
     out().print(table)
 

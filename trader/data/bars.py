@@ -55,8 +55,9 @@ def ticker_frames(
             raise DataError(f"{ticker}: duplicated bar on {rows['date'][dup].iloc[0].date()}")
         rows = rows.sort_values("date").set_index("date")[list(PRICE_COLUMNS)].astype(float)
         prices = rows[["open", "high", "low", "close"]]
-        bad = prices.isna().any(axis=1) | (prices <= 0).any(axis=1)
+        bad = (prices.isna().any(axis=1) | (prices <= 0).any(axis=1)).to_numpy()
         if bad.any():
-            raise DataError(f"{ticker}: missing or non-positive price on {bad.idxmax().date()}")
+            day = pd.Timestamp(rows.index[int(bad.argmax())]).date()
+            raise DataError(f"{ticker}: missing or non-positive price on {day}")
         out[ticker] = rows
     return out

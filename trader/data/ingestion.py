@@ -170,7 +170,7 @@ def _yahoo_frame(raw: pd.DataFrame | None, ticker: str) -> pd.DataFrame | None:
         level = next((i for i in levels if "Close" not in frame.columns.levels[i]), 1)
         if ticker not in set(frame.columns.get_level_values(level)):
             return None
-        frame = frame.xs(ticker, axis=1, level=level)
+        frame = pd.DataFrame(frame.xs(ticker, axis=1, level=level))
     frame = frame.rename_axis("date").reset_index()
     prices = [c for c in frame.columns if ALIASES.get(_key(c)) in PRICE_COLUMNS]
     frame = frame.dropna(how="all", subset=prices)  # rows yfinance padded when aligning tickers

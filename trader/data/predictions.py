@@ -53,7 +53,8 @@ def tidy_predictions(raw: pd.DataFrame, origin: str = "predictions") -> pd.DataF
     tickers = frame["ticker"].astype("string").str.strip().str.upper()
     _refuse(origin, row, tickers.isna() | (tickers == ""), frame["ticker"], "no ticker")
     scores = pd.to_numeric(frame["score"], errors="coerce")
-    _refuse(origin, row, ~np.isfinite(scores.astype(float)), frame["score"], "not a finite score")
+    finite = pd.Series(np.isfinite(scores.astype(float)), index=frame.index)
+    _refuse(origin, row, ~finite, frame["score"], "not a finite score")
     out = pd.DataFrame(
         {"date": dates, "ticker": tickers.astype(str), "score": scores.astype(float)}
     )

@@ -53,7 +53,10 @@ def _rows(frame: pd.DataFrame | None, columns: list[str], run_id: str) -> list[d
         if name in out:
             out[name] = pd.to_datetime(out[name]).dt.date.astype(object)
     out = out.astype(object).where(out.notna(), None)
-    return [{"run_id": run_id, **row} for row in out.to_dict(orient="records")]
+    return [
+        {"run_id": run_id, **{str(k): v for k, v in row.items()}}
+        for row in out.to_dict(orient="records")
+    ]
 
 
 def save_run(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -49,7 +50,7 @@ def parse_dates(values: pd.Series) -> pd.Series:
                 parsed = parsed.dt.tz_localize(None)
     parsed = parsed.dt.normalize()
     in_range = (parsed >= pd.Timestamp("1800-01-01")) & (parsed < pd.Timestamp("2200-01-01"))
-    return parsed.where(in_range).astype("datetime64[ns]")
+    return pd.Series(parsed.where(in_range).astype("datetime64[ns]"))
 
 
 def as_date(value: dt.date | str | None, what: str) -> dt.date | None:
@@ -138,8 +139,9 @@ def _message(checked: _Checked, origin: str, index: int, rule: int) -> str:
     where = origin
     if ticker and not (tickers == 1 and ticker.upper() in origin.upper()):
         where = f"{origin}: {ticker}"
-    date = work.at[index, "date"]
-    row = f"row {work.at[index, 'row']}" if pd.isna(date) else f"row {_fmt(date)}"
+    date: Any = work.at[index, "date"]
+    number: Any = work.at[index, "row"]
+    row = f"row {number}" if pd.isna(date) else f"row {_fmt(date)}"
     fields = {name: _fmt(work.at[index, name]) for name in work.columns}
     fields |= {f"raw_{name}": _fmt(raw.at[index, name]) for name in raw.columns}
     return f"{where}: {row}: {checked.rules[rule].format(**fields)}"
@@ -164,7 +166,7 @@ def validate_bars(frame: pd.DataFrame, origin: str) -> None:
     bad = checked.masks.any(axis=1)
     if not bad.any():
         return
-    first = _in_order(checked.work, checked.work.index[bad])[0]
+    first = _in_order(checked.work, checked.work.index[np.asarray(bad, dtype=bool)])[0]
     rule = int(checked.masks[first].argmax())
     raise DataError(_message(checked, origin, first, rule))
 

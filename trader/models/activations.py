@@ -13,7 +13,7 @@ from typing import Any
 
 import keras
 
-from trader.models.lookup import Registry
+from trader.models.lookup import Registry, serializable
 
 Activation = Callable[..., Any]
 
@@ -39,7 +39,7 @@ ACROSS_UNITS = frozenset({"softmax", "log_softmax", "sparsemax"})
 SHAPE_CHANGING = frozenset({"glu"})
 
 
-@keras.saving.register_keras_serializable(package="trader", name="threshold")
+@serializable("threshold")
 def threshold(x: Any, threshold: float = 0.0, default_value: float = 0.0) -> Any:
     """``keras.activations.threshold`` with defaults: ``x`` where ``x > threshold``, else 0."""
     return keras.activations.threshold(x, threshold, default_value)

@@ -74,3 +74,14 @@ class Registry(Generic[F]):
     def canonical_names(self) -> list[str]:
         """The distinct canonical names, sorted."""
         return sorted({e.canonical for e in self._entries.values()})
+
+
+def serializable(name: str) -> Callable[[F], F]:
+    """Keras' ``register_keras_serializable(package="trader", name=name)``, typed: saved
+    models that use the decorated function load again by that name."""
+    import keras
+
+    register: Callable[[F], F] = keras.saving.register_keras_serializable(
+        package="trader", name=name
+    )
+    return register

@@ -21,7 +21,7 @@ from typing import Any
 import keras
 
 from trader.models.encoding import Encoding
-from trader.models.lookup import Registry, normalize, snake
+from trader.models.lookup import Registry, normalize, serializable, snake
 
 MetricFactory = Callable[[str, Encoding, int], keras.metrics.Metric]
 
@@ -95,7 +95,7 @@ ENCODINGS: dict[str, frozenset[Encoding]] = {
 }  # fmt: skip
 
 
-@keras.saving.register_keras_serializable(package="trader", name="directional_accuracy")
+@serializable("directional_accuracy")
 def directional_accuracy(y_true: Any, y_pred: Any) -> Any:
     """Per sample 1.0 where prediction and label are both > 0 or both <= 0, else 0.0."""
     up_true = keras.ops.greater(keras.ops.cast(y_true, y_pred.dtype), 0)

@@ -38,15 +38,15 @@ def to_score(
     if resolved.encoding in ("onehot", "sparse"):
         if out.shape[1] < 2:
             raise ValueError(f"multiclass outputs need >= 2 columns, got {out.shape[1]}")
-        return np.clip(out[:, -1] - out[:, 0], -1.0, 1.0)
+        return np.asarray(np.clip(out[:, -1] - out[:, 0], -1.0, 1.0), dtype=np.float64)
     if out.shape[1] != 1:
         raise ValueError(f"label '{resolved.label}' outputs need 1 column, got {out.shape[1]}")
     value = out[:, 0]
     if resolved.encoding == "binary":
-        return np.clip(2.0 * value - 1.0, -1.0, 1.0)
-    if resolved.encoding == "sign":
-        return np.clip(value, -1.0, 1.0)
-    return value
+        value = 2.0 * value - 1.0
+    if resolved.encoding in ("binary", "sign"):
+        value = np.clip(value, -1.0, 1.0)
+    return np.asarray(value, dtype=np.float64)
 
 
 def class_probability(

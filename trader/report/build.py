@@ -70,9 +70,10 @@ def write_report(
     predictions.to_csv(directory / "predictions.csv", index=False)
     files["predictions"] = directory / "predictions.csv"
     files["report"] = directory / REPORT_FILE
-    report["files"] = {k: str(v) for k, v in files.items()}
+    written = {k: str(v) for k, v in files.items()}
+    report["files"] = written
     (directory / REPORT_FILE).write_text(json.dumps(report, indent=2))
-    return report["files"]
+    return written
 
 
 def save_report_json(report: dict[str, Any], directory: Path) -> None:

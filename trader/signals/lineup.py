@@ -63,7 +63,9 @@ def contenders(
     out = []
     models: list[tuple[str, pd.DataFrame, pd.DataFrame]] = []
     for (name, kind), rows in predictions.groupby(["model", "kind"], sort=False):
-        scores = score_frame(rows["ticker"].to_numpy(), rows["date"].to_numpy(), rows["score"])
+        scores = score_frame(
+            rows["ticker"].to_numpy(), rows["date"].to_numpy(), rows["score"].to_numpy(float)
+        )
         out.append(Contender(str(name), str(kind), follow.targets(bars, scores), rows))
         if kind == "model":
             models.append((str(name), rows, scores))

@@ -68,8 +68,9 @@ class Strategy:
         frames = ticker_frames(bars.assign(ticker=bars["ticker"].astype(str)), tickers)
         columns: dict[str, pd.Series] = {}
         for ticker, frame in frames.items():
-            mine = _ticker_scores(scores, ticker, frame.index) if self.needs_scores else None
-            columns[ticker] = self._checked(ticker, frame.index, self.ticker_targets(frame, mine))
+            days = pd.DatetimeIndex(frame.index)
+            mine = _ticker_scores(scores, ticker, days) if self.needs_scores else None
+            columns[ticker] = self._checked(ticker, days, self.ticker_targets(frame, mine))
         out = pd.DataFrame(columns).sort_index().fillna(0.0)
         out.index.name = "date"
         return out
