@@ -24,6 +24,7 @@ STAGES = (
     "evaluate",
     "report",
     "pipeline",
+    "operations",
     "cli",
 )
 MAX_LINES = 300
