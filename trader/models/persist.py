@@ -79,5 +79,10 @@ def load_model(
         metadata = json.loads(meta_path.read_text())
     except json.JSONDecodeError as err:
         raise DataError(f"{meta_path}: not valid JSON ({err.msg}, line {err.lineno})") from None
-    model = keras.saving.load_model(path, compile=compile, safe_mode=safe_mode)
+    try:
+        model = keras.saving.load_model(path, compile=compile, safe_mode=safe_mode)
+    except ValueError as err:
+        if "safe_mode" not in str(err):
+            raise
+        raise DataError(f"{path}: refused by Keras safe mode (the file would run code)") from err
     return model, metadata

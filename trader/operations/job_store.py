@@ -9,6 +9,7 @@ the history shown by ``trader scheduler history``.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import socket
 from typing import Any, cast
@@ -64,7 +65,7 @@ def finish_run(
     """End a run that is still ``running`` (the first to end it wins); True if this call did."""
     values = {
         "finished_at": dt.datetime.now(dt.UTC), "status": status, "error": error,
-        "summary": json_safe(summary or {}),
+        "summary": json.loads(json.dumps(json_safe(summary or {}), default=str)),
     }  # fmt: skip
     stmt = update(_RUNS).where(_RUNS.c.id == run_id, _RUNS.c.status == "running").values(values)
     with store.begin() as conn:

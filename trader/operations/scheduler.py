@@ -129,7 +129,10 @@ class Service:
         if job.days == "sessions" and not self.calendar.is_session(day):
             event("job.skip", job=name, date=day.isoformat(), reason="not a session")
             return
-        self.run_job(name, day)
+        try:
+            self.run_job(name, day)
+        except Exception:  # e.g. the database is down: log it, the next trigger tries again
+            event("job.error", logging.ERROR, exc=True, job=name, date=day.isoformat())
 
     def trigger(self, job: JobSettings) -> Any:
         """The APScheduler cron trigger of ``job`` in the exchange's time zone."""

@@ -25,7 +25,7 @@ def insert_ignore(
 ) -> int:
     """Insert ``rows``, skipping any that collide with a stored row on the unique ``keys``.
 
-    Returns how many were inserted (reliable for single rows; the claims rely on it).
+    Returns how many were inserted (the rows the database returned; the claims rely on it).
     """
     if not rows:
         return 0
@@ -36,8 +36,8 @@ def insert_ignore(
         stmt = postgresql.insert(table).on_conflict_do_nothing(index_elements=keys)
     else:
         raise StoreError(f"unsupported database '{name}' (use SQLite or PostgreSQL)")
-    result = conn.execute(stmt, rows[0] if len(rows) == 1 else rows)
-    return int(result.rowcount) if result.rowcount is not None else 0
+    stmt = stmt.returning(*table.primary_key.columns)  # rowcount is -1 under RETURNING
+    return len(conn.execute(stmt, rows).all())
 
 
 def store_signals(store: Store, frame: pd.DataFrame) -> None:

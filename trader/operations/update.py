@@ -83,11 +83,11 @@ class UpdateReport:
         return [head, *(f"  {t.line()}" for t in self.tickers)]
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "rows": self.rows,
-            "tickers": [asdict(t) for t in self.tickers],
-        }
+        tickers = [
+            {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in asdict(t).items()}
+            for t in self.tickers
+        ]
+        return {"source": self.source, "rows": self.rows, "tickers": tickers}
 
 
 Download = Callable[..., Any]
