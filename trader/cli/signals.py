@@ -38,15 +38,22 @@ def live_line(stats: dict[str, Any]) -> str:
     """One model's live figures beside its backtest's, flags included."""
     band = stats.get("backtest_hit_rate_ci") or [None, None]
     flag = "  << OUTSIDE the backtest interval" if stats.get("hit_rate_outside") else ""
-    paper = stats.get("paper") or {}
-    sharpe_flag = " (outside its interval)" if stats.get("sharpe_outside") else ""
-    return (
+    head = (
         f"{stats['name']} {stats['model_id']}: {stats['reconciled']}/{stats['signals']} signals "
         f"reconciled, live hit rate {pct(stats.get('live_hit_rate'))} vs backtest "
-        f"{pct(stats.get('backtest_hit_rate'))} [{pct(band[0])}, {pct(band[1])}]{flag}; paper "
-        f"P&L {pct(paper.get('total_return'))} over {paper.get('days', 0)} day(s), live Sharpe "
-        f"{num(stats.get('live_sharpe'))} vs backtest {num(stats.get('backtest_sharpe'))}"
-        f"{sharpe_flag}"
+        f"{pct(stats.get('backtest_hit_rate'))} [{pct(band[0])}, {pct(band[1])}]{flag}"
+    )
+    latest = stats.get("latest")
+    if latest:
+        head += f"; {latest['date']}: {latest['hits']} of {latest['signals']} calls right"
+    paper = stats.get("paper")
+    if paper is None:
+        return head + " (paper P&L and live Sharpe: `trader signals history`)"
+    sharpe_flag = " (outside its interval)" if stats.get("sharpe_outside") else ""
+    return (
+        f"{head}; paper P&L {pct(paper.get('total_return'))} over {paper.get('days', 0)} "
+        f"day(s), live Sharpe {num(stats.get('live_sharpe'))} vs backtest "
+        f"{num(stats.get('backtest_sharpe'))}{sharpe_flag}"
     )
 
 

@@ -39,8 +39,9 @@ def ticker_frames(
     if lo is not None and hi is not None and lo > hi:
         raise DataError(f"backtest: start {lo.date()} is after end {hi.date()}")
     out: dict[str, pd.DataFrame] = {}
+    groups = dict(tuple(frame.groupby("ticker", sort=False)))  # one pass, not one scan per ticker
     for ticker in tickers:
-        rows = frame[frame["ticker"] == ticker]
+        rows = groups.get(ticker, frame.iloc[0:0])
         if rows.empty:
             known = frame["ticker"].astype(str).unique()
             raise DataError(f"{ticker}: no bars for this ticker{did_you_mean(ticker, known)}")

@@ -25,7 +25,7 @@ import pandas as pd
 from trader.data import Store
 from trader.errors import ConfigError
 from trader.events import Progress, quiet
-from trader.operations.calendar import Calendar, calendar_for
+from trader.operations.calendar import Calendar
 from trader.operations.dataops import update_data
 from trader.operations.live import LiveModel, load_live, predict_latest, targets_for
 from trader.operations.quality import QualityRefused, QualityReport, check_quality
@@ -80,10 +80,14 @@ def production_models(store: Store) -> Groups:
     return [(infos[model_id], tickers) for model_id, tickers in sorted(out.items())]
 
 
-def open_calendar(store: Store, settings: ServiceSettings) -> Calendar:
-    status = store.status()
-    earliest = None if status.empty else min(status["first"])
-    return calendar_for(settings.exchange, earliest, settings.quality.calendar_start)
+def open_calendar(
+    settings: ServiceSettings, date: dt.date | None, now: dt.datetime | None
+) -> Calendar:
+    """The calendar the day needs, from an explicit start a few years back (the gate looks at a
+    few weeks; building the whole history's calendar would take most of a second)."""
+    day = date or (now or dt.datetime.now(dt.UTC)).date()
+    lookback = settings.quality.lookback_sessions or 0
+    return Calendar(settings.exchange, day - dt.timedelta(days=max(3 * 366, 2 * lookback)))
 
 
 def _stored(store: Store, groups: Groups, session: dt.date) -> pd.DataFrame:
@@ -122,7 +126,7 @@ def daily_signals(
 ) -> DailySignals:
     """Signals of every production model for ``date`` (see the module notes)."""
     groups = production_models(store)
-    calendar = open_calendar(store, settings)
+    calendar = open_calendar(settings, date, now)
     session = calendar.session_on_or_before(date) if date else calendar.last_closed_session(now)
     for info, _ in groups:
         if pd.Timestamp(session) < pd.Timestamp(info.last_date):
@@ -152,7 +156,7 @@ def daily_signals(
     names = {m.id: m.name for m, _ in groups}
     shown = stored.assign(model=stored["model_id"].map(names))[SHOWN]
     done = reconcile(store, [m for m, _ in groups])
-    live = [live_stats(store, info) for info, _ in groups]
+    live = [live_stats(store, info, paper=False) for info, _ in groups]
     return DailySignals(
         session, shown.reset_index(drop=True), quality is None, updates, quality, done, live
     )

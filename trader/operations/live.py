@@ -21,7 +21,7 @@ from trader.config import ModelConfig, RunConfig, parse_config
 from trader.errors import DataError
 from trader.operations.registry import ModelInfo
 from trader.research import Scaler, compute_features
-from trader.signals import MODEL_STRATEGY, load
+from trader.signals import MODEL_STRATEGY, load, targets_from_scores
 
 HASHED = ("open", "high", "low", "close", "volume")
 
@@ -65,36 +65,39 @@ def load_live(info: ModelInfo) -> LiveModel:
     )
 
 
-def bars_hash(rows: pd.DataFrame) -> str:
-    """SHA-256 of the bars a window was built from (dates and OHLCV, in date order)."""
-    digest = hashlib.sha256()
-    digest.update(pd.to_datetime(rows["date"]).to_numpy().astype("M8[D]").tobytes())
-    digest.update(np.ascontiguousarray(rows[list(HASHED)].to_numpy(float)).tobytes())
-    return digest.hexdigest()
-
-
 def latest_windows(
     live: LiveModel, bars: pd.DataFrame, tickers: list[str]
 ) -> tuple[np.ndarray, list[str]]:
     """Scaled windows (one per ticker, ending at its last bar) and the hashes of their bars.
 
-    ``bars`` holds each ticker's bars up to the signal date; a ticker needs ``length + 1``.
+    ``bars`` holds each ticker's bars up to the signal date; a ticker needs ``length + 1``. The
+    tails of all tickers are stacked and their features computed in one call: a feature of day
+    t uses days t and t-1 only, so only each tail's first row (which would look at the previous
+    ticker) is wrong, and it is the row every window drops anyway.
     """
     need = live.length + 1
-    groups = {str(t): g for t, g in bars.groupby("ticker", sort=False)}
-    xs, hashes = [], []
+    frame = bars.sort_values(["ticker", "date"])
+    tails = frame.groupby("ticker", sort=False).tail(need)
+    counts = tails["ticker"].value_counts()
     for ticker in tickers:
-        rows = groups.get(ticker)
-        if rows is None or len(rows) < need:
-            have = 0 if rows is None else len(rows)
+        if counts.get(ticker, 0) < need:
+            have = int(counts.get(ticker, 0))
             raise DataError(
                 f"{ticker}: {have} bar(s), a window of model {live.info.id} needs {need}"
             )
-        tail = rows.iloc[-need:]
-        feats = compute_features(tail.reset_index(drop=True), live.config.window.features)
-        xs.append(live.scaler.transform(feats.to_numpy()))
-        hashes.append(bars_hash(tail))
-    return np.asarray(xs, dtype=np.float32), hashes
+    tails = tails.set_index("ticker").loc[tickers].reset_index()
+    rows = compute_features(tails, live.config.window.features).to_numpy()
+    feats = np.concatenate([np.zeros((1, rows.shape[1])), rows]).reshape(len(tickers), need, -1)
+    x = live.scaler.transform(feats[:, 1:, :]).astype(np.float32)
+    days = pd.to_datetime(tails["date"]).to_numpy().astype("M8[D]").reshape(len(tickers), need)
+    values = np.ascontiguousarray(tails[list(HASHED)].to_numpy(float)).reshape(
+        len(tickers), need, -1
+    )
+    hashes = [
+        hashlib.sha256(days[i].tobytes() + np.ascontiguousarray(values[i]).tobytes()).hexdigest()
+        for i in range(len(tickers))
+    ]
+    return x, hashes
 
 
 def predict_latest(live: LiveModel, bars: pd.DataFrame, tickers: list[str]) -> pd.DataFrame:
@@ -118,8 +121,18 @@ def targets_for(
     live: LiveModel, bars: pd.DataFrame, scores: pd.DataFrame, date: pd.Timestamp
 ) -> pd.Series:
     """Targets on ``date`` from the run's model strategy (``model_threshold`` with its ``signal``
-    settings) over the date x ticker ``scores`` (earlier stored signals and today's)."""
-    strategy = load(MODEL_STRATEGY, live.config.signal.model_dump())
-    frame = bars[bars["ticker"].isin(scores.columns)]
+    settings) over the date x ticker ``scores`` (the live signals so far and today's).
+
+    Without ``min_hold`` the strategy's target of a day is its threshold rule on that day's
+    score alone (`trader.signals.targets_from_scores`), computed for all tickers at once; with
+    ``min_hold`` the strategy itself runs over the live period (a hold depends on the past).
+    """
+    signal = live.config.signal
+    if signal.min_hold == 0:
+        row = scores.loc[[date]]
+        return targets_from_scores(row, signal).iloc[0].reindex(scores.columns).fillna(0.0)
+    strategy = load(MODEL_STRATEGY, signal.model_dump())
+    live_days = pd.to_datetime(bars["date"]) >= scores.index.min()
+    frame = bars[bars["ticker"].isin(scores.columns) & live_days]
     targets = strategy.targets(frame, scores)
     return pd.Series(targets.loc[date]).reindex(scores.columns).fillna(0.0)

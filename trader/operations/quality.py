@@ -93,31 +93,54 @@ def ticker_problems(
     calendar: Calendar,
     settings: QualitySettings,
     lookback: int | None,
+    sessions: pd.DatetimeIndex | None = None,
 ) -> list[Problem]:
     """The problems of one ticker's bars (``date`` sorted, ``close``, ``volume``) up to
-    ``session``; ``lookback`` limits the span to that many sessions (None: all history)."""
+    ``session``; ``lookback`` limits the span to that many sessions (None: all history).
+    ``sessions``: the exchange sessions up to ``session`` when already known (a speed-up)."""
     if rows.empty:
         return [Problem(ticker, "no_data", f"no bars up to {session}")]
     dates = pd.DatetimeIndex(rows["date"])
-    last = dates[-1].date()
+    last, first = dates[-1].date(), dates[0].date()
+    if lookback is not None:
+        if sessions is not None and len(sessions) >= lookback:
+            back = sessions[-lookback]
+        else:
+            back = calendar.sessions_back(session, lookback)[0]
+        first = max(first, pd.Timestamp(back).date())
+    start = min(first, last)
+    if sessions is None or len(sessions) == 0 or sessions[0].date() > start:
+        sessions = calendar.sessions(start, session)
     out = []
-    behind = len(calendar.sessions(last + dt.timedelta(days=1), session))
+    days, open_days = dates.asi8, sessions.asi8  # int64 nanoseconds: fast set arithmetic
+    behind = len(open_days) - int(np.searchsorted(open_days, days[-1], side="right"))
     if behind > settings.max_stale_sessions:
         out.append(
             Problem(ticker, "stale", f"last bar {last} is {behind} session(s) behind {session}")
         )
-    first = dates[0].date()
-    if lookback is not None:
-        first = max(first, calendar.sessions_back(session, lookback)[0].date())
-    expected = calendar.sessions(first, min(last, session))
-    span = dates[dates >= pd.Timestamp(first)]
-    missing = expected.difference(span)
+    lo = pd.Timestamp(first).value
+    keep = days >= lo
+    expected = open_days[(open_days >= lo) & (open_days <= days[-1])]
+    missing = np.setdiff1d(expected, days[keep])
     if len(missing):
-        out.append(Problem(ticker, "missing_sessions", f"no bar on {_dates(missing)}"))
-    extra = span.difference(expected)
+        shown = _dates(pd.DatetimeIndex(missing))
+        out.append(Problem(ticker, "missing_sessions", f"no bar on {shown}"))
+    extra = np.setdiff1d(days[keep], expected)
     if len(extra):
-        out.append(Problem(ticker, "not_a_session", f"bar on a closed day: {_dates(extra)}"))
-    keep = np.asarray(dates >= pd.Timestamp(first))
+        shown = _dates(pd.DatetimeIndex(extra))
+        out.append(Problem(ticker, "not_a_session", f"bar on a closed day: {shown}"))
+    return out + _moves(ticker, rows, dates, keep, settings)
+
+
+def _moves(
+    ticker: str,
+    rows: pd.DataFrame,
+    dates: pd.DatetimeIndex,
+    keep: np.ndarray,
+    settings: QualitySettings,
+) -> list[Problem]:
+    """Jumps beyond the limit and bars without volume among the ``keep`` rows."""
+    out = []
     close = rows["close"].to_numpy(float)
     moves = np.abs(close[1:] / close[:-1] - 1.0)
     jumps = np.flatnonzero((moves > settings.max_jump) & keep[1:]) + 1
@@ -155,11 +178,14 @@ def check_quality(
     groups = {str(t): g for t, g in frame.sort_values(["ticker", "date"]).groupby("ticker")}
     problems: list[Problem] = []
     empty = frame.iloc[0:0]
+    span = lookback + 2 * settings.max_stale_sessions + 5 if lookback is not None else None
+    sessions = calendar.sessions_back(session, span) if span is not None else None
     for ticker in tickers:
         rows = groups.get(ticker, empty)
         problems += ticker_problems(
-            ticker, rows, session=session, calendar=calendar, settings=settings, lookback=lookback
-        )
+            ticker, rows, session=session, calendar=calendar, settings=settings,
+            lookback=lookback, sessions=sessions,
+        )  # fmt: skip
         need = (min_bars or {}).get(ticker, 0)
         if 0 < len(rows) < need:
             problems.append(

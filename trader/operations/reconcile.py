@@ -49,27 +49,23 @@ def reconcile(store: Store, infos: list[ModelInfo]) -> dict[str, int]:
         window = parse_config(info.config).window
         tickers = sorted(set(rows["ticker"]))
         bars = store.read_bars(tickers, source=info.source, start=rows["date"].min().date())
-        closes = {str(t): g for t, g in bars.groupby("ticker")}
-        before = len(outcomes)
-        for ticker, mine in rows.groupby("ticker"):
-            g = closes[str(ticker)]
-            dates = pd.DatetimeIndex(g["date"]).to_numpy()
-            close = g["close"].to_numpy(float)
-            at = np.searchsorted(dates, mine["date"].to_numpy())
-            ahead = at + window.horizon
-            known = (at < len(dates)) & (ahead < len(dates))
-            known[known] &= dates[at[known]] == mine["date"].to_numpy()[known]
-            fwd = close[ahead[known]] / close[at[known]] - 1.0
-            realized = realized_calls(fwd, window.label, window.flat_threshold)
-            for k, (sid, call) in enumerate(
-                zip(mine["id"][known], mine["call"][known], strict=True)
-            ):
-                outcomes.append({
-                    "signal_id": int(sid), "realized_return": float(fwd[k]),
-                    "realized": str(realized[k]), "hit": bool(realized[k] == call),
-                    "outcome_date": pd.Timestamp(dates[ahead[known][k]]).date(),
-                })  # fmt: skip
-        done[str(model_id)] = len(outcomes) - before
+        bars = bars.sort_values(["ticker", "date"])
+        ahead = bars.groupby("ticker")[["date", "close"]].shift(-window.horizon)
+        moves = bars[["ticker", "date", "close"]].assign(
+            outcome_date=ahead["date"], forward=ahead["close"] / bars["close"] - 1.0
+        )
+        mine = rows[["id", "ticker", "date", "call"]]
+        known = mine.merge(moves, on=["ticker", "date"]).dropna(subset=["forward"])
+        realized = realized_calls(known["forward"].to_numpy(), window.label, window.flat_threshold)
+        outcomes += [
+            {"signal_id": int(sid), "realized_return": float(fwd), "realized": str(real),
+             "hit": bool(real == call), "outcome_date": pd.Timestamp(day).date()}
+            for sid, fwd, real, call, day in zip(
+                known["id"], known["forward"], realized, known["call"], known["outcome_date"],
+                strict=True,
+            )
+        ]  # fmt: skip
+        done[str(model_id)] = len(known)
     save_outcomes(store, outcomes)
     return done
 
@@ -107,19 +103,28 @@ def _outside(value: float | None, band: list[Any]) -> bool | None:
     return bool(value < low or value > high)
 
 
-def live_stats(store: Store, info: ModelInfo, *, active: bool = True) -> dict[str, Any]:
-    """Live figures of one model beside its backtest's out-of-sample figures."""
+def live_stats(
+    store: Store, info: ModelInfo, *, active: bool = True, paper: bool = True
+) -> dict[str, Any]:
+    """Live figures of one model beside its backtest's out-of-sample figures; ``paper``: also
+    paper-trade the live period (the backtest engine over every live day and ticker)."""
     signals = read_signals(store, [info.id])
     judged = signals[signals["hit"].notna()]
     hits = int(judged["hit"].astype(bool).sum())
     hit_rate = hits / len(judged) if len(judged) else None
-    paper = paper_trading(store, info, signals)
+    paper_result = paper_trading(store, info, signals) if paper else None
+    latest = None
+    if len(judged):
+        last = judged[judged["date"] == judged["date"].max()]
+        latest = {"date": str(last["date"].iloc[0].date()), "signals": len(last),
+                  "hits": int(last["hit"].astype(bool).sum())}  # fmt: skip
     ref = info.reference
-    sharpe = None if paper is None else paper["sharpe"]
+    sharpe = None if paper_result is None else paper_result["sharpe"]
     return dict(json_safe({
         "model_id": info.id, "name": info.name, "run_id": info.run_id, "active": active,
         "tickers": len(info.tickers), "signals": len(signals), "reconciled": len(judged),
-        "hits": hits, "first_date": None if signals.empty else str(signals["date"].min().date()),
+        "hits": hits, "latest": latest,
+        "first_date": None if signals.empty else str(signals["date"].min().date()),
         "last_date": None if signals.empty else str(signals["date"].max().date()),
         "live_hit_rate": hit_rate, "backtest_hit_rate": ref.get("hit_rate"),
         "backtest_hit_rate_ci": ref.get("hit_rate_ci"),
@@ -127,5 +132,5 @@ def live_stats(store: Store, info: ModelInfo, *, active: bool = True) -> dict[st
         "live_sharpe": sharpe, "backtest_sharpe": ref.get("sharpe"),
         "backtest_sharpe_ci": ref.get("sharpe_ci"),
         "sharpe_outside": _outside(sharpe, list(ref.get("sharpe_ci") or [])),
-        "paper": paper,
+        "paper": paper_result,
     }))  # fmt: skip
