@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from trader.errors import ConfigError
+from trader.errors import ConfigError, unknown
 
 
 class Calendar:
@@ -23,8 +23,6 @@ class Calendar:
 
         names = xcals.get_calendar_names(include_aliases=True)
         if exchange not in names:
-            from trader.errors import unknown
-
             raise unknown("exchange", exchange, names)
         try:
             self._cal = xcals.get_calendar(exchange, start=pd.Timestamp(start))

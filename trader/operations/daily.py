@@ -22,8 +22,9 @@ from typing import Any
 
 import pandas as pd
 
+from trader.config import parse_config
 from trader.data import Store
-from trader.errors import ConfigError
+from trader.errors import ConfigError, DataError
 from trader.events import Progress, quiet
 from trader.operations.calendar import Calendar
 from trader.operations.dataops import update_data
@@ -170,8 +171,6 @@ def _gate(
     settings: ServiceSettings,
 ) -> tuple[QualityReport, dict[str, pd.DataFrame]]:
     """The gate over every production ticker; the bars read for it, per model."""
-    from trader.config import parse_config
-
     q = settings.quality
     lengths = {m.id: parse_config(m.config).window.length for m, _ in groups}
     lookback = q.lookback_sessions or max(lengths.values()) + 1
@@ -194,8 +193,6 @@ def _gate(
 def _read(
     store: Store, tickers: list[str], source: str | None, first: dt.date, last: dt.date
 ) -> pd.DataFrame:
-    from trader.errors import DataError
-
     try:
         return store.read_bars(tickers, source=source, start=first, end=last)
     except DataError:  # some ticker has nothing in the span: read who has, the gate names it

@@ -34,7 +34,7 @@ import yaml
 from pydantic import Field, field_validator, model_validator
 
 from trader.config import StrictModel, parse_section
-from trader.errors import ConfigError
+from trader.errors import ConfigError, unknown
 
 JobKind = Literal["signals", "retrain", "backtest", "update", "verify"]
 SourceName = Literal["sample", "csv", "yahoo"]
@@ -130,8 +130,7 @@ class ServiceSettings(StrictModel):
         return self
 
     def job(self, name: str) -> JobSettings:
-        from trader.errors import unknown
-
+        """The job called ``name`` (an unknown name gets "did you mean")."""
         for job in self.jobs:
             if job.name == name:
                 return job
