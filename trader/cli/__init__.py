@@ -3,6 +3,7 @@
 - `data`: ``ingest``, ``data``, ``db``
 - `research`: ``train``, ``backtest``, ``report``, ``demo``
 - `runs`: ``runs``, ``show``, ``replay``, ``audit``, ``strategies``
+- `trials`: ``trials`` (the trial registry behind the deflated Sharpe ratios)
 - `common`: shared options, one-line errors, consoles, JSON output; `progress`: the progress bars
 """
 
@@ -10,12 +11,12 @@ from __future__ import annotations
 
 import typer
 
-from trader.cli import data, research, runs
+from trader.cli import data, research, runs, trials
 
 app = typer.Typer(
     help="Stock-prediction trading research.", no_args_is_help=True, pretty_exceptions_enable=False
 )
-for group in (data, research, runs):
+for group in (data, research, runs, trials):
     group.register(app)
 
 

@@ -7,6 +7,7 @@
 - `bars`: tidy bars as validated per-ticker frames
 - `predictions`: predictions made elsewhere, as a checked (date, ticker, score) table
 - `records`: run records (config, seeds, versions, data hash, metrics, predictions, trades)
+- `trials`: the trial registry, every configuration evaluated on a dataset (for the DSR)
 """
 
 from __future__ import annotations
@@ -31,8 +32,17 @@ from trader.data.records import (
     run_trades,
     save_run,
 )
-from trader.data.schema import Base, DailyBar, IngestRun, Instrument
+from trader.data.schema import Base, DailyBar, IngestRun, Instrument, Trial
 from trader.data.store import INGEST_HINT, Store
+from trader.data.trials import (
+    Dataset,
+    TrialRecord,
+    dataset_of,
+    dataset_trials,
+    list_trials,
+    reset_trials,
+    save_trials,
+)
 from trader.data.validate import drop_invalid, validate_bars
 
 __all__ = [
@@ -42,25 +52,33 @@ __all__ = [
     "PRICE_COLUMNS",
     "Base",
     "DailyBar",
+    "Dataset",
     "IngestReport",
     "IngestRun",
     "Instrument",
     "RunRecord",
     "Store",
+    "Trial",
+    "TrialRecord",
     "alembic_config",
+    "dataset_of",
+    "dataset_trials",
     "drop_invalid",
     "fetch_yahoo",
     "get_run",
     "ingest",
     "ingest_yahoo",
     "list_runs",
+    "list_trials",
     "read_csv",
     "read_predictions",
     "read_sample",
+    "reset_trials",
     "run_predictions",
     "run_trades",
     "sample_tickers",
     "save_run",
+    "save_trials",
     "ticker_frames",
     "tidy_predictions",
     "validate_bars",

@@ -15,6 +15,8 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 
+from trader.evaluate.dependence import dependence_lags
+
 PERIODS_PER_YEAR = 252
 _ZERO_STD = 1e-12
 _CHUNK = 256  # bootstrap resamples materialized at once (bounds memory for long series)
@@ -23,8 +25,12 @@ Statistic = Callable[[np.ndarray], float]
 
 
 def default_block(n: int) -> int:
-    """The default block length, ``max(1, round(n ** (1/3)))`` (the usual n^(1/3) rate)."""
-    return max(1, round(math.pow(n, 1.0 / 3.0)))
+    """The default block length, ``max(1, round(n ** (1/3)))`` (the usual n^(1/3) rate).
+
+    The same number is the dependence horizon of `trader.evaluate.dependence` (its
+    `dependence_lags`), so intervals and effective sample sizes look equally far back.
+    """
+    return dependence_lags(n)
 
 
 def _starts(n: int, block: int, n_boot: int, seed: int) -> tuple[np.ndarray, int]:
@@ -53,6 +59,28 @@ def block_bootstrap_indices(n: int, block: int, n_boot: int, seed: int = 0) -> n
     return _rows(starts, n, block)
 
 
+def bootstrap_distribution(
+    n: int,
+    statistic: Callable[[np.ndarray], float],
+    *,
+    block: int | None = None,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> np.ndarray:
+    """``statistic(rows)`` for each of ``n_boot`` block-bootstrap resamples of ``n`` positions.
+
+    ``rows`` are the indices of one resample (`block_bootstrap_indices`, ``block`` defaulting to
+    `default_block`); resamples are materialized a chunk at a time to bound memory. Index several
+    aligned series with the same ``rows`` for a paired bootstrap.
+    """
+    starts, blk = _starts(n, default_block(n) if block is None else block, n_boot, seed)
+    results = np.empty(n_boot)
+    for lo in range(0, n_boot, _CHUNK):
+        for j, row in enumerate(_rows(starts[lo : lo + _CHUNK], n, blk)):
+            results[lo + j] = statistic(row)
+    return results
+
+
 def bootstrap_ci(
     values: npt.ArrayLike,
     statistic: Statistic,
@@ -77,11 +105,9 @@ def bootstrap_ci(
     n = len(x)
     if n < 2:
         return math.nan, math.nan
-    starts, blk = _starts(n, default_block(n) if block is None else block, n_boot, seed)
-    results = np.empty(n_boot)
-    for lo in range(0, n_boot, _CHUNK):
-        for j, row in enumerate(_rows(starts[lo : lo + _CHUNK], n, blk)):
-            results[lo + j] = statistic(x[row])
+    results = bootstrap_distribution(
+        n, lambda rows: statistic(x[rows]), block=block, n_boot=n_boot, seed=seed
+    )
     finite = results[np.isfinite(results)]
     if len(finite) == 0:
         return math.nan, math.nan
