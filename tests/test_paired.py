@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from trader.evaluate.bootstrap import row_compounded
 from trader.evaluate.paired import (
     compounded,
     paired_difference,
@@ -36,7 +37,7 @@ def test_pairing_sees_a_small_edge_that_the_market_hides() -> None:
     reverse = return_difference(market, model)
     assert reverse.high < 0 and reverse.p_value == pytest.approx(d.p_value)
     # unpaired (each series resampled on its own days) the same edge is lost in the noise
-    own = paired_difference(model, market[::-1].copy(), compounded)
+    own = paired_difference(model, market[::-1].copy(), row_compounded)
     assert own.low < 0 < own.high
 
 

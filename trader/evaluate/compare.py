@@ -72,10 +72,12 @@ def evaluate(
         progress("backtest", {"name": c.name})
         total = _run(bars, c.targets, config, start, end)
         alone = c.kind in ("model", "benchmark")  # per-ticker backtests where they are shown
-        tickers: dict[str, dict[str, Any]] = {
-            str(t): dict(summarize(_run(bars, c.targets[[t]], config, start, end)))
-            for t in (c.targets.columns if alone else [])
-        }
+        columns = list(c.targets.columns) if alone else []
+        tickers: dict[str, dict[str, Any]] = {  # one ticker alone is the portfolio itself
+            str(t): dict(summarize(total if len(columns) == 1 else _run(
+                bars, c.targets[[t]], config, start, end)))
+            for t in columns
+        }  # fmt: skip
         entry: dict[str, Any] = {"kind": c.kind, "total": summarize(total), "tickers": tickers}
         if c.predictions is not None:
             predictions[c.name] = c.predictions

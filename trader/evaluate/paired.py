@@ -18,11 +18,16 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from trader.evaluate.bootstrap import PERIODS_PER_YEAR, bootstrap_distribution, per_period_sharpe
+from trader.evaluate.bootstrap import (
+    PERIODS_PER_YEAR,
+    bootstrap_distribution,
+    row_compounded,
+    row_sharpe,
+)
 
 PAIRED_RESAMPLES = 999
 
-PairStatistic = Callable[[np.ndarray, np.ndarray], float]
+RowStatistic = Callable[[np.ndarray], np.ndarray]  # one value per row (last axis)
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,7 @@ def _undefined(level: float, days: int) -> Difference:
 def paired_difference(
     a: npt.ArrayLike,
     b: npt.ArrayLike,
-    statistic: Callable[[np.ndarray], float],
+    statistic: RowStatistic,
     *,
     block: int | None = None,
     n_boot: int = PAIRED_RESAMPLES,
@@ -64,8 +69,10 @@ def paired_difference(
     """``statistic(a) - statistic(b)`` with its paired block-bootstrap interval and p-value.
 
     ``a`` and ``b`` are aligned per period (days where either is not finite are dropped from
-    both). Resamples whose difference is undefined (e.g. a zero deviation) are left out. All
-    NaN when fewer than two days remain or the difference itself is undefined.
+    both). ``statistic`` works along the last axis (a series, or a matrix of resamples: see
+    `trader.evaluate.bootstrap.row_sharpe`). Resamples whose difference is undefined (e.g. a
+    zero deviation) are left out. All NaN when fewer than two days remain or the difference
+    itself is undefined.
     """
     if not 0 < level < 1:
         raise ValueError(f"level must be in (0, 1), got {level}")
@@ -75,35 +82,35 @@ def paired_difference(
     keep = np.isfinite(x) & np.isfinite(y)
     x, y = x[keep], y[keep]
     n = len(x)
-    estimate = statistic(x) - statistic(y) if n >= 2 else math.nan
+    estimate = float(statistic(x) - statistic(y)) if n >= 2 else math.nan
     if not math.isfinite(estimate):
         return _undefined(level, n)
     draws = bootstrap_distribution(
         n, lambda rows: statistic(x[rows]) - statistic(y[rows]), block=block, n_boot=n_boot,
-        seed=seed,
+        seed=seed, vectorized=True,
     )  # fmt: skip
     draws = np.sort(draws[np.isfinite(draws)])
     m = len(draws)
     if m == 0:
         return _undefined(level, n)
-    alpha = 1.0 - level
-    j = max(1, math.ceil(alpha * (m + 1) / 2) - 1)
+    half = round((1.0 - level) * (m + 1) / 2, 9)  # 1 - 0.95 is 0.05000000000000004 in floats
+    j = max(1, math.ceil(half) - 1)
     low, high = float(draws[j - 1]), float(draws[m - j])
     side = min(int((draws <= 0).sum()), int((draws >= 0).sum()))
     p = min(1.0, 2.0 * (1 + side) / (m + 1))
     return Difference(float(estimate), low, high, p, level, n)
 
 
-def compounded(returns: np.ndarray) -> float:
-    """``prod(1 + r) - 1``."""
-    return float(np.prod(1.0 + returns) - 1.0)
+def compounded(returns: npt.ArrayLike) -> float:
+    """``prod(1 + r) - 1`` of one series."""
+    return float(row_compounded(np.asarray(returns, dtype=float).reshape(-1)))
 
 
 def return_difference(
     a: npt.ArrayLike, b: npt.ArrayLike, *, block: int | None = None, seed: int = 0
 ) -> Difference:
     """Paired difference of compounded returns ``prod(1 + a) - prod(1 + b)``."""
-    return paired_difference(a, b, compounded, block=block, seed=seed)
+    return paired_difference(a, b, row_compounded, block=block, seed=seed)
 
 
 def sharpe_difference(
@@ -116,4 +123,4 @@ def sharpe_difference(
 ) -> Difference:
     """Paired difference of annualized Sharpe ratios (NaN where either has no deviation)."""
     scale = math.sqrt(periods_per_year)
-    return paired_difference(a, b, lambda r: per_period_sharpe(r) * scale, block=block, seed=seed)
+    return paired_difference(a, b, lambda r: row_sharpe(r) * scale, block=block, seed=seed)
