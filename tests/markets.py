@@ -39,9 +39,7 @@ def random_walk(
 ) -> pd.DataFrame:
     """Independent normal daily returns with mean ``drift`` and sd 1 %, per ticker."""
     rng = np.random.default_rng(seed)
-    frames = [
-        bars_from_returns(rng.normal(drift, VOLATILITY, days), t, rng) for t in tickers
-    ]
+    frames = [bars_from_returns(rng.normal(drift, VOLATILITY, days), t, rng) for t in tickers]
     return pd.concat(frames, ignore_index=True)
 
 

@@ -64,15 +64,14 @@ def baseline_predictions(bars: pd.DataFrame, config: RunConfig) -> pd.DataFrame:
         per_fold = []
         for fold in protocol_folds(windows, config):
             fit, _, test = fold_masks(windows.dates, windows.label_dates, fold)
-            per_fold.append(
-                pd.DataFrame({
-                    "model": name, "kind": "model", "fold": fold.index,
-                    "ticker": windows.tickers[test].astype(str),
-                    "date": pd.DatetimeIndex(windows.dates[test]),
-                    "score": window_baseline_scores(name, windows, fit, test),
-                    "forward_return": windows.forward_return[test],
-                })  # fmt: skip
-            )
+            columns = {
+                "model": name, "kind": "model", "fold": fold.index,
+                "ticker": windows.tickers[test].astype(str),
+                "date": pd.DatetimeIndex(windows.dates[test]),
+                "score": window_baseline_scores(name, windows, fit, test),
+                "forward_return": windows.forward_return[test],
+            }  # fmt: skip
+            per_fold.append(pd.DataFrame(columns))
         frames.append(stitch(per_fold))
     return pd.concat(frames, ignore_index=True)
 
@@ -97,6 +96,13 @@ def verdicts(
     }
 
 
+def _rates(name: str, predictive: list[bool | None], tradable: list[bool | None]) -> None:
+    print(
+        f"{name}: predictive edge in {sum(map(bool, predictive))} of {len(predictive)}, "
+        f"tradable in {sum(map(bool, tradable))} of {len(tradable)}"
+    )
+
+
 def judge_random_walks(
     seeds: range, predict: Callable[[pd.DataFrame, RunConfig], pd.DataFrame]
 ) -> tuple[list[bool | None], list[bool | None]]:
@@ -116,6 +122,7 @@ def judge_random_walks(
 
 def test_random_walks_show_no_edge_and_nothing_to_trade() -> None:
     predictive, tradable = judge_random_walks(FAST_SEEDS, baseline_predictions)
+    _rates("baselines on 20 random walks", predictive, tradable)
     assert len(predictive) == 40 and len(tradable) == 80
     assert None not in predictive and None not in tradable
     assert np.mean([not e for e in predictive]) >= 0.95, predictive
@@ -142,7 +149,8 @@ def test_the_default_dense_model_finds_the_planted_edge() -> None:
 
 # --- the long versions: `make slow` ---------------------------------------------------------
 
-SLOW_SEEDS = range(20)
+MANY_SEEDS = range(50)  # 100 markets: the false-alarm rates measured, not just bounded
+KERAS_SEEDS = range(10)  # 20 markets, each training the default LSTM and dense models
 
 
 def keras_predictions(bars: pd.DataFrame, config: RunConfig) -> pd.DataFrame:
@@ -153,20 +161,30 @@ def keras_predictions(bars: pd.DataFrame, config: RunConfig) -> pd.DataFrame:
 
 
 @pytest.mark.slow
+def test_slow_random_walks_many_markets() -> None:
+    predictive, tradable = judge_random_walks(MANY_SEEDS, baseline_predictions)
+    _rates("baselines on 100 random walks", predictive, tradable)
+    assert np.mean([not e for e in predictive]) >= 0.95
+    assert np.mean([not t for t in tradable]) >= 0.95
+
+
+@pytest.mark.slow
 def test_slow_random_walks_with_the_default_models() -> None:
-    predictive, tradable = judge_random_walks(SLOW_SEEDS, keras_predictions)
-    assert len(predictive) == 80 and len(tradable) == 160
-    assert np.mean([not e for e in predictive]) >= 0.95, predictive
-    assert np.mean([not t for t in tradable]) >= 0.95, tradable
+    predictive, tradable = judge_random_walks(KERAS_SEEDS, keras_predictions)
+    _rates("default models on 20 random walks", predictive, tradable)
+    assert len(predictive) == 40 and len(tradable) == 80
+    assert np.mean([not e for e in predictive]) >= 0.95
+    assert np.mean([not t for t in tradable]) >= 0.95
 
 
 @pytest.mark.slow
 def test_slow_planted_edge_found_by_the_default_models() -> None:
     found = []
-    for seed in range(10):
+    for seed in range(5):
         bars = ar1(4000 + seed, phi=0.25, days=EDGE_DAYS, tickers=EDGE_TICKERS)
         config = market_config(COSTS["with costs"], tickers=EDGE_TICKERS)
         found.append(verdicts(bars, keras_predictions(bars, config), config))
     for name in ("lstm", "dense"):
         hits = [f[name][0] for f in found]
-        assert np.mean(hits) >= 0.9, (name, hits)
+        print(f"{name} found the planted edge in {sum(map(bool, hits))} of {len(hits)}")
+        assert np.mean(hits) >= 0.8, (name, hits)

@@ -74,6 +74,11 @@ def intervals(returns: pd.Series, calls: np.ndarray | None, horizon: int) -> dic
     }  # fmt: skip
 
 
+def _predictor(name: str, predictions: pd.DataFrame) -> str:
+    """Whose calls a contender trades: the ``model`` column of its predictions."""
+    return str(predictions["model"].iloc[0]) if len(predictions) else name
+
+
 def judge(
     entries: dict[str, dict[str, Any]],
     returns: dict[str, pd.Series],
@@ -87,12 +92,13 @@ def judge(
     models = [n for n, e in entries.items() if e["kind"] == "model"]
     primaries = [m.name for m in config.models if m.name in entries]
     calls = {n: hits(predictions[n]) for n in models if n in predictions}
+    # one test per distinct predictor: a <model>+<rule> contender trades its model's calls
+    predictor = {n: _predictor(n, predictions[n]) for n in calls}
     tests: dict[str, CallsTest] = {}
-    for name in calls:  # one test per distinct predictor (a +rule contender reuses its model's)
-        own = str(predictions[name]["model"].iloc[0]) if len(predictions[name]) else name
-        if own not in tests:
+    for name in calls:
+        if predictor[name] not in tests:
             lags = max(default_block(len(calls[name])), horizon)
-            tests[own] = calls_test(calls[name], base_rate(predictions[name]), lags)
+            tests[predictor[name]] = calls_test(calls[name], base_rate(predictions[name]), lags)
     family = list(tests)
     adjusted = dict(zip(family, holm([tests[n].p_value for n in family]), strict=True))
     spreads = seed_spreads(config, {n: e["total"] for n, e in entries.items()})
@@ -102,11 +108,10 @@ def judge(
         entry["uncertainty"] = intervals(returns[name], calls.get(name), horizon)
         predictive = None
         if name in calls:
-            own = str(predictions[name]["model"].iloc[0]) if len(predictions[name]) else name
-            t = tests[own]
+            t = tests[predictor[name]]
             predictive = Predictive(
                 t.hit_rate, t.base_rate, t.calls, t.effective_calls, t.p_value,
-                adjusted[own], len(family),
+                adjusted[predictor[name]], len(family),
             )  # fmt: skip
             entry["predictive"] = predictive.as_dict()
         both = pd.concat([returns[name], bench], axis=1, join="inner").dropna()

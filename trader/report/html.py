@@ -15,14 +15,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from trader.report.rows import (
-    TableData,
-    calls_table,
-    money_table,
-    seeds_table,
-    ticker_table,
-    trials_line,
-)
+from trader.report.rows import TableData, report_tables, trials_line
 
 HTML_FILE = "report.html"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -82,9 +75,7 @@ def _models(report: dict[str, Any]) -> list[dict[str, Any]]:
 def html_report(report: dict[str, Any], directory: Path) -> str:
     """The page for ``report``, with the charts found in ``directory`` embedded."""
     charts = [c for file, caption in CHARTS if (c := _png(directory / file, caption))]
-    tables = [money_table(report), ticker_table(report), calls_table(report)]
-    if (seeds := seeds_table(report)) is not None:
-        tables.append(seeds)
+    tables = report_tables(report)
     notes = [line for line in [trials_line(report)] if line]
     if report.get("audit"):
         notes.append(f"leakage audit: {report['audit']['verdict']}")

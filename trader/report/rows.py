@@ -143,6 +143,13 @@ def seeds_table(report: dict[str, Any]) -> TableData | None:
     return table if table.rows else None
 
 
+def report_tables(report: dict[str, Any]) -> list[TableData]:
+    """Every table of the report, in the order shown (the seed table only with repeats)."""
+    tables = [money_table(report), ticker_table(report), calls_table(report)]
+    seeds = seeds_table(report)
+    return tables if seeds is None else [*tables, seeds]
+
+
 def trials_line(report: dict[str, Any]) -> str | None:
     """Which trials the deflated Sharpe ratios counted, and from which runs."""
     t = report.get("trials")

@@ -8,15 +8,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from trader.report.rows import (
-    TableData,
-    calls_table,
-    money_table,
-    seeds_table,
-    ticker_table,
-    trials_line,
-    verdict_lines,
-)
+from trader.report.rows import TableData, report_tables, trials_line, verdict_lines
 
 
 def rich_table(data: TableData) -> Table:
@@ -45,9 +37,6 @@ def text_lines(report: dict[str, Any]) -> list[str]:
 
 def render(report: dict[str, Any]) -> Group:
     """Everything on the terminal: the tables, then the verdicts."""
-    tables = [money_table(report), ticker_table(report), calls_table(report)]
-    if (seeds := seeds_table(report)) is not None:
-        tables.append(seeds)
-    parts: list[RenderableType] = [rich_table(t) for t in tables]
+    parts: list[RenderableType] = [rich_table(t) for t in report_tables(report)]
     parts.extend(Text(line) for line in text_lines(report))
     return Group(*parts)
