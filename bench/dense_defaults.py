@@ -33,6 +33,7 @@ from trader.evaluate import base_rate, calls_test, hits, mcnemar
 from trader.events import quiet
 from trader.research import out_of_sample
 
+# the dense default until this measurement
 OLD_DENSE = {"kind": "dense", "units": [64, 32], "activation": "relu", "dropout": 0.1}
 CANDIDATES: dict[str, dict[str, Any]] = {
     "dense (old default)": OLD_DENSE,
@@ -45,6 +46,10 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     "dense [64,32] lr 1e-4 patience 10": {
         **OLD_DENSE, "learning_rate": 1e-4, "patience": 10, "epochs": 50,
     },
+    "dense [32] tanh dropout 0.2 patience 5 (new default)": {
+        "kind": "dense", "units": [32], "activation": "tanh", "dropout": 0.2, "patience": 5,
+    },
+    "dense [64,32] batch 256 patience 5": {**OLD_DENSE, "batch_size": 256, "patience": 5},
     "lstm (default)": {"kind": "lstm"},
 }  # fmt: skip
 
@@ -100,7 +105,8 @@ def measure(name: str, settings: dict[str, Any], seed: int, tickers: int) -> lis
 
 def main(argv: list[str] | None = None) -> pd.DataFrame:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=5, help="market seeds 0..N-1")
+    parser.add_argument("--seeds", type=int, default=5, help="how many market seeds")
+    parser.add_argument("--first-seed", type=int, default=0, help="the first market seed")
     parser.add_argument("--tickers", type=int, nargs="+", default=[1, 3], help="tickers/market")
     parser.add_argument("--only", nargs="*", default=None, help="candidate names")
     args = parser.parse_args(argv)
@@ -109,7 +115,7 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
         for name, settings in CANDIDATES.items():
             if args.only and name not in args.only:
                 continue
-            for seed in range(args.seeds):
+            for seed in range(args.first_seed, args.first_seed + args.seeds):
                 rows += measure(name, settings, seed, tickers)
                 print(pd.DataFrame(rows[-2:]).to_string(index=False, header=False), flush=True)
     table = pd.DataFrame(rows).drop_duplicates(["candidate", "tickers", "seed"])
