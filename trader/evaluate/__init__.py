@@ -34,7 +34,7 @@ from trader.evaluate.stats import (
 )
 from trader.evaluate.trials import TrialCount, count_trials
 from trader.evaluate.verdicts import ALPHA, DSR_THRESHOLD, Predictive, Tradable
-from trader.evaluate.versus import Side, compare
+from trader.evaluate.versus import Side, paired_comparison
 
 __all__ = [
     "ALPHA",
@@ -52,7 +52,6 @@ __all__ = [
     "binomial_test",
     "calls_test",
     "causes",
-    "compare",
     "count_trials",
     "daily_returns",
     "deflated_sharpe_ratio",
@@ -65,6 +64,7 @@ __all__ = [
     "holm",
     "mcnemar",
     "metric_differences",
+    "paired_comparison",
     "prediction_table",
     "probabilistic_sharpe_ratio",
     "return_difference",

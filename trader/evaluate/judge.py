@@ -45,7 +45,7 @@ from trader.evaluate.stats import (
 )
 from trader.evaluate.trials import TrialCount
 from trader.evaluate.verdicts import Predictive, Tradable, verdict_line
-from trader.evaluate.versus import Side, compare
+from trader.evaluate.versus import Side, paired_comparison
 
 LEVEL = 0.95
 
@@ -171,4 +171,4 @@ def versus_lines(
         others += [n for n in primaries if n != name]
     mine = side(name)
     block = max(default_block(len(mine.returns)), horizon)
-    return [compare(mine, side(other), block=block) for other in others]
+    return [paired_comparison(mine, side(other), block=block) for other in others]

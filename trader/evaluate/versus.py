@@ -105,7 +105,7 @@ def _money(
     return {**diff.as_dict(), "mine": a, "theirs": b, "result": word, "text": text}
 
 
-def compare(
+def paired_comparison(
     mine: Side, theirs: Side, *, block: int | None = None, periods_per_year: float = 252
 ) -> dict[str, Any]:
     """The paired comparison of ``mine`` with ``theirs``, as numbers and one sentence."""
