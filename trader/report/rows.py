@@ -160,7 +160,7 @@ def trials_line(report: dict[str, Any]) -> str | None:
     return (
         f"DSR trials: {t['count']} configuration(s) evaluated on this dataset (data "
         f"{d['data_hash'][:12]}, {d['start']}..{d['end']}), {t['this_run']} in this backtest, "
-        f"from {len(runs)} run(s): {shown} (`trader trials` lists them)"
+        f"from {len(runs)} run(s): {shown}; 'trader trials' lists them"
     )
 
 
