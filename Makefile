@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 
-.PHONY: install demo test lint format bench clean
+.PHONY: install demo test slow lint format bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ test: $(STAMP)
 	$(BIN)/ruff format --check trader tests bench examples strategies
 	$(BIN)/mypy trader
 	$(BIN)/pytest
+
+# the long statistical checks: many synthetic markets, Keras models included (minutes)
+slow: $(STAMP)
+	$(BIN)/pytest -m slow
 
 lint: $(STAMP)
 	$(BIN)/ruff check trader tests bench examples strategies

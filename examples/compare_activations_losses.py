@@ -2,8 +2,9 @@
 
 Every combination of model kind (dense, LSTM), hidden activation and loss is trained on the
 same purged walk-forward folds of the same tickers and backtested with the same costs; the
-table shows how each one called direction out of sample (hit rate, AUC) and traded (return,
-Sharpe), with the deflated Sharpe ratio that counts every combination as a trial.
+table shows how each one called direction out of sample (hit rate, AUC, Holm-adjusted p
+against the base rate) and traded (return, Sharpe), with the deflated Sharpe ratio of its
+excess over buy-and-hold that counts every combination (every trial on the data) as a trial.
 
     python examples/compare_activations_losses.py
     python examples/compare_activations_losses.py --tickers AAPL,JPM --activations relu,elu
@@ -56,7 +57,7 @@ def comparison(report: dict[str, Any]) -> list[dict[str, Any]]:
     for name, entry in report["strategies"].items():
         if name not in config:  # baselines, buy-and-hold and rules are printed below
             continue
-        total, doubt = entry["total"], entry["uncertainty"]
+        total, calls, money = entry["total"], entry["predictive"], entry["tradable"]
         rows.append(
             {
                 "model": name,
@@ -64,7 +65,8 @@ def comparison(report: dict[str, Any]) -> list[dict[str, Any]]:
                 "AUC": total["auc"],
                 "return": total["total_return"],
                 "Sharpe": total["sharpe"],
-                "DSR": doubt["dsr"],
+                "p": calls["p_adjusted"],
+                "DSR": money["dsr"],
                 "epochs": sum(report["training"][name]["epochs_run"]),
             }
         )
@@ -92,17 +94,18 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     rows = comparison(report)
     test = f"{report['periods']['test_start']}..{report['periods']['test_end']}"
     print(f"{len(rows)} models on {', '.join(tickers)}, out of sample {test}")
-    print(f"{'model':<22}{'hit rate':>9}{'AUC':>7}{'return':>9}{'Sharpe':>8}{'DSR':>6}", end="")
-    print(f"{'epochs':>7}")
+    print(f"{'model':<22}{'hit rate':>9}{'p':>8}{'AUC':>7}{'return':>9}{'Sharpe':>8}", end="")
+    print(f"{'DSR':>6}{'epochs':>7}")
     for r in rows:
-        auc, dsr = (_fmt(r["AUC"], ".3f"), _fmt(r["DSR"], ".2f"))
+        auc, dsr, p = (_fmt(r["AUC"], ".3f"), _fmt(r["DSR"], ".2f"), _fmt(r["p"], ".2g"))
         print(
-            f"{r['model']:<22}{r['hit rate']:>9.1%}{auc:>7}{r['return']:>9.1%}"
+            f"{r['model']:<22}{r['hit rate']:>9.1%}{p:>8}{auc:>7}{r['return']:>9.1%}"
             f"{r['Sharpe']:>8.2f}{dsr:>6}{r['epochs']:>7}"
         )
     hold = report["strategies"]["buy_and_hold"]["total"]
     print(f"buy_and_hold: return {hold['total_return']:.1%}, Sharpe {hold['sharpe']:.2f}")
-    print(f"report: {report['files']['report']}")
+    print(f"DSR trials counted on this data: {report['trials']['count']}")
+    print(f"report: {report['files']['html']}")
     return rows
 
 

@@ -19,7 +19,7 @@ window:
   length: 5
   features: [log_return, ohlc]
 models:
-  - {name: lstm, kind: lstm, units: [4], epochs: 2, batch_size: 128}
+  - {name: lstm, kind: lstm, units: [4], epochs: 2, batch_size: 128, repeats: 2}
   - {name: dense, kind: dense, units: [8], activation: relu, epochs: 2, batch_size: 128}
 protocol: {folds: 2, min_train_days: 200}
 strategies: [{name: ma_cross, params: {fast: 5, slow: 20}}, {name: n_day_decline}]
@@ -46,7 +46,8 @@ def test_demo_end_to_end(runner: CliRunner, store: Store, tiny: Path) -> None:
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     strategies = report["strategies"]
-    assert set(strategies) == MODELS | BASELINES | RULES | {"buy_and_hold"}
+    assert set(strategies) == MODELS | BASELINES | RULES | {"buy_and_hold", "lstm@seed43"}
+    assert strategies["lstm@seed43"]["kind"] == "seed"
     assert {strategies[n]["kind"] for n in RULES} == {"rule"}
     assert {strategies[n]["kind"] for n in BASELINES} == {"baseline"}
     assert report["protocol"] == "walk_forward" and len(report["folds"]) == 2
@@ -67,15 +68,33 @@ def test_demo_end_to_end(runner: CliRunner, store: Store, tiny: Path) -> None:
         assert total["predictions"] > 100
         assert total["rejected_orders"] == 0
         assert {"accuracy", "precision", "recall", "f1", "auc", "sharpe", "cagr"} <= set(total)
-        uncertainty = report["strategies"][name]["uncertainty"]
+        entry = report["strategies"][name]
+        uncertainty = entry["uncertainty"]
         assert uncertainty["sharpe_ci_low"] <= total["sharpe"] <= uncertainty["sharpe_ci_high"]
-        assert uncertainty["n_trials"] == len(strategies)
-        assert "edge" in uncertainty["verdict"]
-        assert any("vs buy_and_hold" in v for v in report["strategies"][name]["verdicts"])
+        # the two-part verdict, each part with its numbers
+        assert entry["predictive"]["models"] == 2 and entry["predictive"]["calls"] > 100
+        assert entry["tradable"]["benchmark"] == "buy_and_hold"
+        assert entry["tradable"]["trials"] == len(strategies) - 1  # all but the benchmark
+        assert entry["verdict"] == f"{entry['predictive']['text']}; {entry['tradable']['text']}"
+        assert (
+            "predictive edge (" in entry["verdict"] and "tradable after costs (" in entry["verdict"]
+        )
+        others = [v["other"] for v in entry["versus"]]
+        assert others == [*sorted(BASELINES, key=list(strategies).index), "buy_and_hold",
+                          *(MODELS - {name})]  # fmt: skip
+        assert all(
+            any(w in v["text"] for w in ("beats (", "worse (", "no significant difference ("))
+            for v in entry["versus"]
+        )
+    seeds = report["strategies"]["lstm"]["seeds"]
+    assert seeds["seeds"] == [42, 43] and len(seeds["hit_rate"]["values"]) == 2
+    assert report["trials"]["count"] == len(strategies) - 1
+    assert report["trials"]["runs"] == [report["record_id"]]
     for name in RULES:
         assert report["strategies"][name]["total"]["trades"] > 0
     files = report["files"]
-    for key in ("report", "equity_chart", "drawdown_chart", "training_chart", "predictions"):
+    for key in ("report", "equity_chart", "drawdown_chart", "training_chart", "predictions",
+                "html"):  # fmt: skip
         assert Path(files[key]).stat().st_size > 0
     assert report["periods"]["test_start"] > report["folds"][0]["val_end"]
 
@@ -87,9 +106,15 @@ def test_demo_end_to_end(runner: CliRunner, store: Store, tiny: Path) -> None:
     assert table.exit_code == 0
     assert "buy_and_hold" in table.stdout and "hit rate" in table.stdout
     assert "leakage audit: PASS" in table.stdout
+    assert "lstm vs linear: hit rate" in table.stdout and "McNemar p=" in table.stdout
+    assert "Across training seeds" in table.stdout and "DSR trials: 9 configuration" in table.stdout
     rerun = runner.invoke(app, ["backtest", "--run", report["run_id"], "--db", store.url, "--json"])
     assert rerun.exit_code == 0, rerun.output
-    assert json.loads(rerun.stdout)["strategies"] == report["strategies"]
+    again_report = json.loads(rerun.stdout)
+    assert again_report["strategies"] == report["strategies"]
+    # the same configurations again: the same trials, now from the second backtest
+    assert again_report["trials"]["count"] == report["trials"]["count"]
+    assert again_report["trials"]["runs"] == [again_report["record_id"]]
 
     # both backtests and the train run are recorded; replaying the backtest is exact
     runs = json.loads(runner.invoke(app, ["runs", "--json", "--db", store.url]).stdout)
@@ -115,7 +140,10 @@ def test_train_then_backtest_latest(runner: CliRunner, store: Store, tiny: Path)
     assert (
         runner.invoke(app, ["ingest", "sample", "AAPL", "ORCL", "--db", store.url]).exit_code == 0
     )
-    overrides = ["--set", "models.dense.epochs=1", "--set", "models.lstm.units=[3]"]
+    overrides = [
+        "--set", "models.dense.epochs=1", "--set", "models.lstm.units=[3]",
+        "--set", "models.lstm.repeats=null",
+    ]  # fmt: skip
     trained = runner.invoke(
         app, ["train", "-c", str(tiny), *overrides, "--db", store.url, "--json"]
     )
@@ -129,6 +157,31 @@ def test_train_then_backtest_latest(runner: CliRunner, store: Store, tiny: Path)
     report = json.loads(result.stdout)
     assert report["run_id"] == run_id
     assert "rci" in report["strategies"] and "ma_cross" not in report["strategies"]
+    first = report["trials"]["count"]  # lstm, dense, 4 baselines, rci
+    assert first == 7 and report["strategies"]["lstm"]["tradable"]["trials"] == 7
+
+    # another rule on the same data is one more trial; the DSR counts both backtests
+    result = runner.invoke(app, ["backtest", "--db", store.url, "--json", "-s", "ma_cross"])
+    second = json.loads(result.stdout)
+    assert second["trials"]["count"] == first + 1 and len(second["trials"]["runs"]) == 2
+    assert "8 trials from 2 runs" in second["strategies"]["lstm"]["tradable"]["text"]
+    listed = json.loads(runner.invoke(app, ["trials", "--json", "--db", store.url]).stdout)
+    assert len(listed) == 8 and {t["name"] for t in listed} >= {"rci", "ma_cross", "linear"}
+    table = runner.invoke(app, ["trials", "--db", store.url])
+    assert table.exit_code == 0 and "8 trial(s) from 2 run(s)" in table.stdout
+
+    # the HTML page again, beside report.json
+    html = runner.invoke(app, ["report", "--html"])
+    assert html.exit_code == 0, html.output
+    page = Path(html.stdout.strip())
+    assert page.name == "report.html" and page.parent.name == run_id
+    assert "not tradable after costs" in page.read_text() or "tradable after costs (" in (
+        page.read_text()
+    )
+
+    reset = runner.invoke(app, ["trials", "--reset", "--db", store.url])
+    assert reset.exit_code == 0 and "deleted 8 trial(s)" in reset.output
+    assert json.loads(runner.invoke(app, ["trials", "--json", "--db", store.url]).stdout) == []
 
 
 def test_strategies_list(runner: CliRunner) -> None:

@@ -1,9 +1,9 @@
-"""Uncertainty statistics: bootstrap intervals, PSR/DSR against the papers, binomial test."""
+"""Uncertainty statistics: bootstrap intervals, PSR/DSR against the papers, the tests behind
+the verdicts (binomial on effective calls, Holm, McNemar)."""
 
 from __future__ import annotations
 
 import itertools
-import json
 import math
 
 import numpy as np
@@ -19,15 +19,17 @@ from trader.evaluate.bootstrap import (
     sharpe_ci,
     total_return_ci,
 )
+from trader.evaluate.dependence import effective_sample_size
 from trader.evaluate.metrics import sharpe
 from trader.evaluate.stats import (
     binomial_test,
+    calls_test,
     deflated_sharpe_ratio,
-    edge_verdict,
     expected_max_sharpe,
+    holm,
+    mcnemar,
     probabilistic_sharpe_ratio,
     probabilistic_sharpe_ratio_from_stats,
-    uncertainty,
 )
 
 
@@ -154,11 +156,32 @@ def test_psr_on_returns_is_the_documented_computation() -> None:
     sr = x.mean() / x.std(ddof=1)
     z = sr * math.sqrt(749) / math.sqrt(1 - skew * sr + (kurt - 1) / 4 * sr**2)
     assert per_period_sharpe(x) == pytest.approx(sr)
-    assert probabilistic_sharpe_ratio(x) == pytest.approx(_phi(z))
+    assert probabilistic_sharpe_ratio(x, effective=False) == pytest.approx(_phi(z))
     z_bench = (sr - 0.02) * math.sqrt(749) / math.sqrt(1 - skew * sr + (kurt - 1) / 4 * sr**2)
-    assert probabilistic_sharpe_ratio(x, benchmark_sharpe=0.02) == pytest.approx(_phi(z_bench))
+    assert probabilistic_sharpe_ratio(x, 0.02, effective=False) == pytest.approx(_phi(z_bench))
+    # by default T is the effective sample size (at most T)
+    t_eff = effective_sample_size(x)
+    assert t_eff <= 750
+    z_eff = sr * math.sqrt(t_eff - 1) / math.sqrt(1 - skew * sr + (kurt - 1) / 4 * sr**2)
+    assert probabilistic_sharpe_ratio(x) == pytest.approx(_phi(z_eff))
     assert math.isnan(probabilistic_sharpe_ratio(np.zeros(10)))
     assert math.isnan(probabilistic_sharpe_ratio([0.01]))
+
+
+def test_psr_is_less_sure_of_autocorrelated_returns() -> None:
+    # the same returns in an order with positive lag-1 autocorrelation (+0.5): the effective
+    # length shrinks, so the PSR of a positive Sharpe ratio moves towards one half
+    rng = np.random.default_rng(5)
+    e = rng.normal(0, 0.01, 2000)
+    x = np.empty(2000)
+    x[0] = e[0]
+    for t in range(1, 2000):
+        x[t] = 0.5 * x[t - 1] + e[t]
+    x += 0.0008
+    plain = probabilistic_sharpe_ratio(x, effective=False)
+    honest = probabilistic_sharpe_ratio(x)
+    assert 0.5 < honest < plain
+    assert effective_sample_size(x) == pytest.approx(2000 / 3, rel=0.25)  # (1 - rho) / (1 + rho)
 
 
 @pytest.mark.filterwarnings("ignore")
@@ -167,7 +190,7 @@ def test_psr_cross_check_with_quantstats() -> None:
     rng = np.random.default_rng(9)
     r = pd.Series(rng.standard_t(4, 1000) * 0.01 + 0.0005)
     # quantstats uses pandas' bias-corrected skewness and kurtosis: equal to ~1e-5 at T=1000
-    assert probabilistic_sharpe_ratio(r) == pytest.approx(
+    assert probabilistic_sharpe_ratio(r, effective=False) == pytest.approx(
         qs.stats.probabilistic_sharpe_ratio(r), abs=1e-4
     )
 
@@ -208,11 +231,19 @@ def test_deflated_sharpe_on_returns() -> None:
     assert deflated_sharpe_ratio(x, 1) == pytest.approx(psr)  # nothing selected
     dsrs = [deflated_sharpe_ratio(x, n) for n in (1, 10, 100, 1000)]
     assert all(a > b for a, b in itertools.pairwise(dsrs))
-    # default variance: the no-skill sampling variance 1 / (T - 1)
+    # default variance: the no-skill sampling variance 1 / (T - 1), T effective
     default = deflated_sharpe_ratio(x, 20)
-    assert default == pytest.approx(deflated_sharpe_ratio(x, 20, sharpe_variance=1 / 999))
-    benchmark = expected_max_sharpe(20, 1 / 999)
+    t_eff = effective_sample_size(x)
+    variance = 1 / (t_eff - 1)
+    assert default == pytest.approx(deflated_sharpe_ratio(x, 20, sharpe_variance=variance))
+    benchmark = expected_max_sharpe(20, variance)
     assert default == pytest.approx(probabilistic_sharpe_ratio(x, benchmark_sharpe=benchmark))
+    plain = deflated_sharpe_ratio(x, 20, effective=False)
+    assert plain == pytest.approx(
+        probabilistic_sharpe_ratio(
+            x, benchmark_sharpe=expected_max_sharpe(20, 1 / 999), effective=False
+        )
+    )
     # trial Sharpe ratios: their sample variance; annualized ones converted with ppy
     trials = np.array([0.01, 0.03, -0.02, 0.05, 0.0])
     per_period = deflated_sharpe_ratio(x, 5, trial_sharpes=trials)
@@ -244,76 +275,51 @@ def test_binomial_test_known_answers() -> None:
         binomial_test(1, 2, 1.5)
 
 
-def test_edge_verdict_rule() -> None:
-    no = edge_verdict(hit_rate=0.512, base_rate=0.53, p_value=0.71, psr=0.42, dsr=0.1, n_trials=12)
-    assert no == (
-        "no evidence of edge (hit rate 51.2% vs base 53.0%, p=0.71; "
-        "PSR 0.42, DSR 0.10 over 12 trials)"
-    )
-    yes = edge_verdict(hit_rate=0.6, base_rate=0.5, p_value=0.001, psr=0.999, dsr=0.97)
-    assert yes.startswith("evidence of edge (") and "p=0.001" in yes and "over 1 trial)" in yes
-    # both tests must pass
-    assert edge_verdict(p_value=0.001, psr=0.99, dsr=0.9).startswith("no evidence")
-    assert edge_verdict(p_value=0.2, psr=0.99, dsr=0.99).startswith("no evidence")
-    assert edge_verdict(p_value=0.001, dsr=math.nan).startswith("no evidence")  # never traded
-    assert "PSR n/a, DSR n/a" in edge_verdict(p_value=0.001, dsr=math.nan)
-    # only the tests that were run count
-    assert edge_verdict(p_value=0.01, hit_rate=0.6, base_rate=0.5).startswith("evidence of edge")
-    assert edge_verdict(psr=0.99, dsr=0.99).startswith("evidence of edge")
-    assert edge_verdict() == "not enough data to judge edge"
+def test_calls_test_counts_effective_calls() -> None:
+    rng = np.random.default_rng(3)
+    hits = (rng.random(1000) < 0.55).astype(float)
+    test = calls_test(hits, 0.5)
+    assert (test.hits, test.calls) == (int(hits.sum()), 1000)
+    assert test.effective_calls <= 1000 and test.hit_rate == pytest.approx(hits.mean())
+    k_eff = round(test.hits * test.effective_calls / 1000)
+    assert test.p_value == pytest.approx(binomial_test(k_eff, test.effective_calls, 0.5))
+    # each call repeated 5 times (what overlapping 5-day labels do): about 5x fewer effective
+    # calls, so a much larger p than the naive binomial test on all 5000
+    repeated = np.repeat(hits, 5)
+    naive = binomial_test(int(repeated.sum()), 5000, 0.5)
+    honest = calls_test(repeated, 0.5, max_lag=10)
+    assert honest.effective_calls < 2000 and honest.p_value > 100 * naive
+    empty = calls_test([], 0.5)
+    assert empty.calls == 0 and math.isnan(empty.p_value)
 
 
-# --- the report's entry point --------------------------------------------------------------
-
-KEYS = {
-    "sharpe_ci_low",
-    "sharpe_ci_high",
-    "total_return_ci_low",
-    "total_return_ci_high",
-    "hit_rate_ci_low",
-    "hit_rate_ci_high",
-    "hit_rate_p_value",
-    "hit_rate_base",
-    "psr",
-    "dsr",
-    "n_trials",
-    "ci_level",
-    "verdict",
-}
+def test_holm_known_answers() -> None:
+    # sorted 0.01, 0.02, 0.04 with m = 3: 0.03, max(0.03, 0.04), max(0.04, 0.04)
+    assert holm([0.04, 0.01, 0.02]) == pytest.approx([0.04, 0.03, 0.04])
+    assert holm([0.3, 0.5]) == pytest.approx([0.6, 0.6])  # capped by monotonicity, then at 1
+    assert holm([0.9, 0.8]) == pytest.approx([1.0, 1.0])
+    assert holm([0.01]) == [0.01]
+    out = holm([math.nan, 0.01, 0.04])
+    assert math.isnan(out[0]) and out[1:] == pytest.approx([0.02, 0.04])  # m counts finite ones
+    assert holm([]) == []
 
 
-def test_uncertainty_no_edge_on_noise() -> None:
-    rng = np.random.default_rng(12)
-    returns = pd.Series(rng.normal(0.0, 0.01, 500))
-    hits = rng.random(500) < 0.5
-    out = uncertainty(returns, hits, 0.5, n_trials=10, n_boot=300)
-    assert set(out) == KEYS
-    json.dumps(out, allow_nan=False)  # JSON-safe
-    assert out == uncertainty(returns, hits, 0.5, n_trials=10, n_boot=300)  # deterministic
-    assert str(out["verdict"]).startswith("no evidence of edge")
-    assert out["sharpe_ci_low"] < sharpe(returns) < out["sharpe_ci_high"]
-    assert out["hit_rate_ci_low"] < hits.mean() < out["hit_rate_ci_high"]
-    assert out["hit_rate_p_value"] == pytest.approx(binomial_test(int(hits.sum()), 500, 0.5))
-    assert out["psr"] == pytest.approx(probabilistic_sharpe_ratio(returns))
-    assert out["dsr"] == pytest.approx(deflated_sharpe_ratio(returns, 10))
-    assert out["dsr"] < out["psr"]
+def test_holm_controls_the_chance_of_any_false_edge() -> None:
+    rng = np.random.default_rng(0)
+    p = rng.random((4000, 5))  # five null models per run
+    any_false = np.mean([min(holm(list(row))) < 0.05 for row in p])
+    assert any_false < 0.06
+    assert np.mean(p.min(axis=1) < 0.05) > 0.2  # unadjusted: about 1 - 0.95 ** 5
 
 
-def test_uncertainty_evidence_of_edge_and_degenerate_inputs() -> None:
-    rng = np.random.default_rng(13)
-    returns = pd.Series(rng.normal(0.003, 0.01, 1000))  # annual Sharpe ~4.8
-    hits = rng.random(1000) < 0.6
-    out = uncertainty(returns, hits, 0.52, n_trials=20, n_boot=300)
-    assert str(out["verdict"]).startswith("evidence of edge"), out["verdict"]
-    assert out["hit_rate_base"] == 0.52
-    # no hits: the hit-rate keys are None and the verdict rests on the DSR
-    out = uncertainty(returns, None, None, n_trials=20, n_boot=300)
-    assert out["hit_rate_ci_low"] is None and out["hit_rate_p_value"] is None
-    assert out["hit_rate_base"] is None and "hit rate" not in str(out["verdict"])
-    # a strategy that never traded: no Sharpe, no edge, still JSON-safe
-    out = uncertainty(pd.Series(np.zeros(300)), hits[:300], None, n_trials=1, n_boot=100)
-    json.dumps(out, allow_nan=False)
-    assert out["psr"] is None and out["sharpe_ci_low"] is None and out["hit_rate_base"] == 0.5
-    assert str(out["verdict"]).startswith("no evidence of edge")
-    out = uncertainty(pd.Series([], dtype=float), None, None, n_trials=1)
-    assert out["verdict"] == "not enough data to judge edge"
+def test_mcnemar_exact_known_answers() -> None:
+    a = np.array([1, 1, 1, 1, 1, 1, 0, 0, 1, 0])
+    b = np.array([0, 0, 0, 0, 0, 1, 1, 0, 1, 0])
+    test = mcnemar(a, b)
+    # discordant: a only at 0..4 (5), b only at 6 (1): 2 * P(X <= 1 | 6, 1/2) = 2 * 7 / 64
+    assert (test.first_only, test.second_only, test.calls) == (5, 1, 10)
+    assert test.p_value == pytest.approx(14 / 64)
+    assert mcnemar(a, a).p_value == 1.0  # never disagree
+    assert mcnemar(b, a).p_value == pytest.approx(test.p_value)  # symmetric
+    with pytest.raises(ValueError, match="differ in length"):
+        mcnemar(a, b[:5])

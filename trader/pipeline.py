@@ -26,11 +26,20 @@ from typing import Any
 import pandas as pd
 
 from trader import paths
-from trader.config import ConfigSource, RunConfig, StrategyConfig, load_config, parse_config
+from trader.config import (
+    ConfigSource,
+    RunConfig,
+    StrategyConfig,
+    load_config,
+    parse_config,
+    recorded_seeds,
+)
 from trader.data import (
     IngestReport,
     RunRecord,
     Store,
+    dataset_of,
+    dataset_trials,
     get_run,
     ingest,
     read_sample,
@@ -129,7 +138,7 @@ def train(
             kind="train",
             config=meta["config"],
             data_hash=meta["data_hash"],
-            seeds={m.name: m.seed for m in config.models},
+            seeds=recorded_seeds(config),
             metrics={"folds": meta["folds"], "samples": oos.samples, "epochs": epochs},
             **_provenance(),
         ),
@@ -187,16 +196,12 @@ def backtest(
     start, end = predictions["date"].min(), predictions["date"].max()
     progress("stage", {"name": "strategies"})
     entrants = contenders(bars, predictions, config, config.strategies)
-    outcome = evaluate(bars, entrants, config, start=start, end=end, progress=progress)
     record_id = record_id or new_run_id()
-    report = build_report(
-        run_id=run_id,
-        record_id=record_id,
-        meta=meta,
-        strategies=outcome.entries,
-        test_start=start,
-        test_end=end,
-    )
+    outcome = evaluate(  # past_trials: every trial recorded on this data, for the DSR
+        bars, entrants, config, start=start, end=end, run_id=record_id, train_run_id=run_id,
+        past_trials=dataset_trials(db, dataset_of(bars)), progress=progress,
+    )  # fmt: skip
+    report = build_report(run_id=run_id, record_id=record_id, meta=meta, outcome=outcome)
     progress("stage", {"name": "report"})
     write_report(
         report,
@@ -212,12 +217,13 @@ def backtest(
             kind="backtest",
             parent_id=run_id,
             config=config.model_dump(mode="json"),
-            data_hash=data_hash(bars),
-            seeds={m.name: m.seed for m in config.models},
+            data_hash=outcome.trial_count.dataset.data_hash,
+            seeds=recorded_seeds(config),
             metrics=report["strategies"],
             **_provenance(),
         ),
         trades=outcome.trades,
+        trials=outcome.trials,
     )
     return report
 

@@ -6,6 +6,7 @@
 - `models`, `signals`, `scheduler`, `dataops`: the service: ``models promote/list/show``,
   ``signals [history]``, ``scheduler [run-once|history]``, ``data verify/export/update``
   (`service`: their shared options and the data-quality exit code 3)
+- `trials`: ``trials`` (the trial registry behind the deflated Sharpe ratios)
 - `common`: shared options, one-line errors, consoles, JSON output; `progress`: the progress bars
 """
 
@@ -13,12 +14,12 @@ from __future__ import annotations
 
 import typer
 
-from trader.cli import data, dataops, models, research, runs, scheduler, signals
+from trader.cli import data, dataops, models, research, runs, scheduler, signals, trials
 
 app = typer.Typer(
     help="Stock-prediction trading research.", no_args_is_help=True, pretty_exceptions_enable=False
 )
-for group in (data, research, runs, models, signals, scheduler, dataops):
+for group in (data, research, runs, trials, models, signals, scheduler, dataops):
     group.register(app)
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from trader import pipeline
+from trader import paths, pipeline
 from trader.cli.common import (
     ConfigOption,
     DbOption,
@@ -22,7 +22,7 @@ from trader.cli.common import (
 )
 from trader.cli.progress import RichProgress
 from trader.config import StrategyConfig
-from trader.report import load_report, render
+from trader.report import load_report, render, write_html
 
 
 @cli_errors
@@ -56,7 +56,8 @@ def _show(report: dict[str, Any], as_json: bool) -> None:
     out().print(render(report))
     files = report.get("files", {})
     if files:
-        err().print(f"report files: {Path(files['report']).parent}", markup=False)
+        where = Path(files["report"]).parent
+        err().print(f"report files: {where} (open {where / 'report.html'})", markup=False)
 
 
 @cli_errors
@@ -81,10 +82,18 @@ def backtest(
 @cli_errors
 def report(
     run_id: Annotated[str | None, typer.Argument(help="Run id (default: latest).")] = None,
+    html: Annotated[
+        bool, typer.Option("--html", help="(Re)write report.html beside report.json; print it.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Show a written report again."""
-    _show(load_report(run_id), as_json)
+    """Show a written report again (or write its self-contained HTML page)."""
+    shown = load_report(run_id)
+    if html:
+        path = write_html(shown, paths.reports_dir() / shown["run_id"])
+        out().print(str(path), markup=False, soft_wrap=True)
+        return
+    _show(shown, as_json)
 
 
 @cli_errors

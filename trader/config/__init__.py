@@ -3,6 +3,7 @@
 - `sections`: the sections of a run (data, window, models, signal, backtest, protocol,
   strategies) with their defaults and bounds
 - `loading`: a `RunConfig` from a file, a mapping or the defaults; overrides by key path
+- `seeds`: seed repeats, every (model, seed) training of a run
 """
 
 from __future__ import annotations
@@ -33,9 +34,18 @@ from trader.config.sections import (
     default_models,
     default_strategies,
 )
+from trader.config.seeds import (
+    SEED_KIND,
+    SeedVariant,
+    model_seeds,
+    recorded_seeds,
+    seed_name,
+    seed_variants,
+)
 
 __all__ = [
     "CANARY_FEATURE",
+    "SEED_KIND",
     "BacktestConfig",
     "ConfigSource",
     "DataConfig",
@@ -45,6 +55,7 @@ __all__ = [
     "ModelKind",
     "ProtocolConfig",
     "RunConfig",
+    "SeedVariant",
     "SignalConfig",
     "Sizing",
     "StrategyConfig",
@@ -53,8 +64,12 @@ __all__ = [
     "default_models",
     "default_strategies",
     "load_config",
+    "model_seeds",
     "parse_config",
     "parse_section",
     "read_config_file",
+    "recorded_seeds",
+    "seed_name",
+    "seed_variants",
     "with_override",
 ]

@@ -14,6 +14,14 @@ ModelKind = Literal["dense", "lstm"]
 Sizing = Literal["fractional", "integer"]
 
 
+def check_repeats(repeats: int | None, seeds: list[int] | None) -> None:
+    """``repeats`` and ``seeds`` are alternatives; seeds are listed once each."""
+    if repeats is not None and seeds is not None:
+        raise ValueError("give repeats or seeds, not both")
+    if seeds is not None and (not seeds or len(set(seeds)) != len(seeds)):
+        raise ValueError(f"seeds: at least one, each listed once (got {seeds})")
+
+
 class StrictModel(BaseModel):
     """Base of every config section: frozen, unknown options refused."""
 
@@ -99,6 +107,14 @@ class ModelConfig(StrictModel):
     batch_size: int = Field(64, ge=1)
     patience: int = Field(3, ge=0)
     seed: int = 42
+    # seed repeats (docs/research.md): train this model once per seed; None: the run's setting
+    repeats: int | None = Field(None, ge=1, le=100)
+    seeds: list[int] | None = None
+
+    @model_validator(mode="after")
+    def _repeats(self) -> ModelConfig:
+        check_repeats(self.repeats, self.seeds)
+        return self
 
     @model_validator(mode="after")
     def _activations(self) -> ModelConfig:
@@ -176,7 +192,11 @@ def default_strategies() -> list[StrategyConfig]:
 def default_models() -> list[ModelConfig]:
     return [
         ModelConfig(name="lstm", kind="lstm", units=[32], activation="tanh"),
-        ModelConfig(name="dense", kind="dense", units=[64, 32], activation="relu", dropout=0.1),
+        # measured on planted-edge markets (docs/research.md, bench/dense_defaults.py): finds a
+        # linear edge as precisely as the logistic baseline, where [64, 32] relu did not
+        ModelConfig(
+            name="dense", kind="dense", units=[32], activation="tanh", dropout=0.2, patience=5
+        ),
     ]
 
 
@@ -190,6 +210,14 @@ class RunConfig(StrictModel):
     backtest: BacktestConfig = Field(default_factory=BacktestConfig)
     protocol: ProtocolConfig = Field(default_factory=ProtocolConfig)
     strategies: list[StrategyConfig] = Field(default_factory=default_strategies)
+    # seed repeats for every model that sets neither (docs/research.md)
+    repeats: int | None = Field(None, ge=1, le=100)
+    seeds: list[int] | None = None
+
+    @model_validator(mode="after")
+    def _repeats(self) -> RunConfig:
+        check_repeats(self.repeats, self.seeds)
+        return self
 
     @model_validator(mode="after")
     def _unique_names(self) -> RunConfig:
@@ -198,4 +226,6 @@ class RunConfig(StrictModel):
             raise ValueError(f"model names must be unique, got {names}")
         if not names:
             raise ValueError("models: at least one model is needed")
+        if reserved := [n for n in names if "@seed" in n]:
+            raise ValueError(f"model names may not contain '@seed' (seed repeats), got {reserved}")
         return self

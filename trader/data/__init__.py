@@ -9,6 +9,7 @@
 - `records`: run records (config, seeds, versions, data hash, metrics, predictions, trades)
 - `service_tables`: tables of the unattended service (promoted models, signals, restatements,
   job claims and runs), used by `trader.operations`
+- `trials`: the trial registry, every configuration evaluated on a dataset (for the DSR)
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from trader.data.records import (
     run_trades,
     save_run,
 )
-from trader.data.schema import Base, DailyBar, IngestRun, Instrument
+from trader.data.schema import Base, DailyBar, IngestRun, Instrument, Trial
 from trader.data.service_tables import (
     JobClaim,
     JobRun,
@@ -43,6 +44,15 @@ from trader.data.service_tables import (
     Signal,
 )
 from trader.data.store import INGEST_HINT, Store
+from trader.data.trials import (
+    Dataset,
+    TrialRecord,
+    dataset_of,
+    dataset_trials,
+    list_trials,
+    reset_trials,
+    save_trials,
+)
 from trader.data.validate import drop_invalid, validate_bars
 
 __all__ = [
@@ -52,6 +62,7 @@ __all__ = [
     "PRICE_COLUMNS",
     "Base",
     "DailyBar",
+    "Dataset",
     "IngestReport",
     "IngestRun",
     "Instrument",
@@ -63,20 +74,27 @@ __all__ = [
     "RunRecord",
     "Signal",
     "Store",
+    "Trial",
+    "TrialRecord",
     "alembic_config",
+    "dataset_of",
+    "dataset_trials",
     "drop_invalid",
     "fetch_yahoo",
     "get_run",
     "ingest",
     "ingest_yahoo",
     "list_runs",
+    "list_trials",
     "read_csv",
     "read_predictions",
     "read_sample",
+    "reset_trials",
     "run_predictions",
     "run_trades",
     "sample_tickers",
     "save_run",
+    "save_trials",
     "ticker_frames",
     "tidy_predictions",
     "validate_bars",

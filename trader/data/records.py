@@ -1,8 +1,8 @@
 """Run records: every train, backtest and experiment run with what it takes to replay it.
 
 A record holds the resolved config, seeds, package versions, the git commit, a hash of the
-exact data slice and the metrics; its predictions and trades go to their own tables. Saving is
-one transaction (a record with the same id is replaced).
+exact data slice and the metrics; its predictions, trades and trials go to their own tables.
+Saving is one transaction (a record with the same id is replaced).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from sqlalchemy import Table, delete, insert, select
 
 from trader.data.schema import Run, RunPrediction, RunTrade
 from trader.data.store import Store
+from trader.data.trials import TrialRecord, write_trials
 from trader.errors import ConfigError, did_you_mean
 
 _RUNS = cast(Table, Run.__table__)
@@ -65,8 +66,13 @@ def save_run(
     *,
     predictions: pd.DataFrame | None = None,
     trades: pd.DataFrame | None = None,
+    trials: list[TrialRecord] | None = None,
 ) -> None:
-    """Store ``record`` with its predictions (model, ticker, date, score) and trades."""
+    """Store ``record`` with its predictions (model, ticker, date, score), trades and trials.
+
+    One transaction: the record, its rows and the trials it evaluated (`trader.data.trials`)
+    are all written or none is.
+    """
     with store.begin() as conn:
         conn.execute(delete(_RUNS).where(_RUNS.c.id == record.id))
         conn.execute(insert(_RUNS), {c.name: getattr(record, c.name) for c in _RUNS.columns})
@@ -74,6 +80,7 @@ def save_run(
             conn.execute(insert(_PREDICTIONS), rows)
         if rows := _rows(trades, TRADE_COLUMNS, record.id):
             conn.execute(insert(_TRADES), rows)
+        write_trials(conn, trials or [])
 
 
 def list_runs(store: Store) -> pd.DataFrame:

@@ -137,3 +137,35 @@ class RunTrade(Base):
     entry_price: Mapped[float] = mapped_column(Float)
     exit_price: Mapped[float | None] = mapped_column(Float)
     pnl_net: Mapped[float] = mapped_column(Float)
+
+
+class Trial(Base):
+    """One configuration evaluated on one dataset (data hash and period): a DSR trial.
+
+    One row per (dataset, configuration): evaluating the same configuration again (a rerun, a
+    replay) updates its row instead of counting twice. No foreign key to ``runs``: the count
+    belongs to the dataset and outlives any run record.
+    """
+
+    __tablename__ = "trials"
+    __table_args__ = (
+        UniqueConstraint("data_hash", "data_start", "data_end", "config_hash"),
+        Index("ix_trials_data_hash", "data_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    data_hash: Mapped[str] = mapped_column(String(64))
+    data_start: Mapped[dt.date] = mapped_column(Date)
+    data_end: Mapped[dt.date] = mapped_column(Date)
+    config_hash: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    run_id: Mapped[str] = mapped_column(String(64))
+    train_run_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    test_start: Mapped[dt.date] = mapped_column(Date)
+    test_end: Mapped[dt.date] = mapped_column(Date)
+    days: Mapped[int] = mapped_column(Integer)
+    sharpe: Mapped[float | None] = mapped_column(Float)
+    excess_sharpe: Mapped[float | None] = mapped_column(Float)
+    config: Mapped[dict[str, Any]] = mapped_column(JSON)

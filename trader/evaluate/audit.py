@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from trader.backtesting import run_backtest
-from trader.config import RunConfig
+from trader.config import RunConfig, model_seeds
 from trader.evaluate.audit_checks import Check, changed_until, fill_timing_violations, perturb_after
 from trader.events import Progress, quiet
 from trader.research import out_of_sample, protocol_folds, raw_windows
@@ -60,10 +60,12 @@ class AuditResult:
 
 
 def audit_config(config: RunConfig) -> RunConfig:
-    """``config`` with only its first model, trained for at most `AUDIT_EPOCHS` epochs."""
+    """``config`` with only its first model, once (no seed repeats), for `AUDIT_EPOCHS` epochs."""
     first = config.models[0]
-    capped = first.model_copy(update={"epochs": min(first.epochs, AUDIT_EPOCHS)})
-    return config.model_copy(update={"models": [capped]})
+    seed = model_seeds(config, first)[0]
+    once = {"epochs": min(first.epochs, AUDIT_EPOCHS), "seed": seed, "repeats": None, "seeds": None}
+    capped = first.model_copy(update=once)
+    return config.model_copy(update={"models": [capped], "repeats": None, "seeds": None})
 
 
 def cut_date(bars: pd.DataFrame, config: RunConfig) -> pd.Timestamp:

@@ -15,16 +15,22 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 
+from trader.evaluate.dependence import dependence_lags
+
 PERIODS_PER_YEAR = 252
 _ZERO_STD = 1e-12
 _CHUNK = 256  # bootstrap resamples materialized at once (bounds memory for long series)
 
-Statistic = Callable[[np.ndarray], float]
+Statistic = Callable[[np.ndarray], float | np.ndarray]
 
 
 def default_block(n: int) -> int:
-    """The default block length, ``max(1, round(n ** (1/3)))`` (the usual n^(1/3) rate)."""
-    return max(1, round(math.pow(n, 1.0 / 3.0)))
+    """The default block length, ``max(1, round(n ** (1/3)))`` (the usual n^(1/3) rate).
+
+    The same number is the dependence horizon of `trader.evaluate.dependence` (its
+    `dependence_lags`), so intervals and effective sample sizes look equally far back.
+    """
+    return dependence_lags(n)
 
 
 def _starts(n: int, block: int, n_boot: int, seed: int) -> tuple[np.ndarray, int]:
@@ -53,6 +59,35 @@ def block_bootstrap_indices(n: int, block: int, n_boot: int, seed: int = 0) -> n
     return _rows(starts, n, block)
 
 
+def bootstrap_distribution(
+    n: int,
+    statistic: Callable[[np.ndarray], float | np.ndarray],
+    *,
+    block: int | None = None,
+    n_boot: int = 1000,
+    seed: int = 0,
+    vectorized: bool = False,
+) -> np.ndarray:
+    """``statistic(rows)`` for each of ``n_boot`` block-bootstrap resamples of ``n`` positions.
+
+    ``rows`` are the indices of one resample (`block_bootstrap_indices`, ``block`` defaulting to
+    `default_block`); resamples are materialized a chunk at a time to bound memory. Index several
+    aligned series with the same ``rows`` for a paired bootstrap. ``vectorized``: ``statistic``
+    takes a whole chunk, a ``(resamples, n)`` matrix of rows, and returns one value per row
+    (the same resamples, computed many times faster).
+    """
+    starts, blk = _starts(n, default_block(n) if block is None else block, n_boot, seed)
+    results = np.empty(n_boot)
+    for lo in range(0, n_boot, _CHUNK):
+        rows = _rows(starts[lo : lo + _CHUNK], n, blk)
+        if vectorized:
+            results[lo : lo + len(rows)] = statistic(rows)
+            continue
+        for j, row in enumerate(rows):
+            results[lo + j] = statistic(row)
+    return results
+
+
 def bootstrap_ci(
     values: npt.ArrayLike,
     statistic: Statistic,
@@ -61,6 +96,7 @@ def bootstrap_ci(
     n_boot: int = 1000,
     level: float = 0.95,
     seed: int = 0,
+    vectorized: bool = False,
 ) -> tuple[float, float]:
     """Percentile confidence interval of ``statistic(values)`` from a block bootstrap.
 
@@ -68,7 +104,8 @@ def bootstrap_ci(
     (``block`` defaults to `default_block`); the interval is the ``(1 - level) / 2`` and
     ``(1 + level) / 2`` quantiles of the finite results. Non-finite ``values`` are dropped
     first; keep ``values`` in time order, since blocks are runs of neighbours. ``(nan, nan)``
-    with fewer than two values or no finite statistic.
+    with fewer than two values or no finite statistic. ``vectorized``: ``statistic`` works
+    along the last axis of a matrix of resamples (see `bootstrap_distribution`).
     """
     if not 0 < level < 1:
         raise ValueError(f"level must be in (0, 1), got {level}")
@@ -77,11 +114,10 @@ def bootstrap_ci(
     n = len(x)
     if n < 2:
         return math.nan, math.nan
-    starts, blk = _starts(n, default_block(n) if block is None else block, n_boot, seed)
-    results = np.empty(n_boot)
-    for lo in range(0, n_boot, _CHUNK):
-        for j, row in enumerate(_rows(starts[lo : lo + _CHUNK], n, blk)):
-            results[lo + j] = statistic(x[row])
+    results = bootstrap_distribution(
+        n, lambda rows: statistic(x[rows]), block=block, n_boot=n_boot, seed=seed,
+        vectorized=vectorized,
+    )  # fmt: skip
     finite = results[np.isfinite(results)]
     if len(finite) == 0:
         return math.nan, math.nan
@@ -90,13 +126,31 @@ def bootstrap_ci(
     return float(low), float(high)
 
 
+def row_sharpe(returns: np.ndarray) -> np.ndarray:
+    """``mean / std (ddof=1)`` along the last axis; NaN where fewer than two or no deviation."""
+    x = np.asarray(returns, dtype=float)
+    if x.shape[-1] < 2:
+        return np.full(x.shape[:-1], math.nan)
+    std = x.std(axis=-1, ddof=1)
+    ok = std > _ZERO_STD
+    return np.where(ok, x.mean(axis=-1) / np.where(ok, std, 1.0), math.nan)
+
+
 def per_period_sharpe(returns: npt.ArrayLike) -> float:
     """``mean(r) / std(r, ddof=1)``; NaN with fewer than two returns or zero deviation."""
-    x = np.asarray(returns, dtype=float)
-    if len(x) < 2:
-        return math.nan
-    std = float(x.std(ddof=1))
-    return float(x.mean()) / std if std > _ZERO_STD else math.nan
+    return float(row_sharpe(np.asarray(returns, dtype=float).reshape(-1)))
+
+
+def row_compounded(returns: np.ndarray) -> np.ndarray:
+    """``prod(1 + r) - 1`` along the last axis."""
+    out: np.ndarray = np.prod(1.0 + np.asarray(returns, dtype=float), axis=-1) - 1.0
+    return out
+
+
+def row_mean(values: np.ndarray) -> np.ndarray:
+    """The mean along the last axis."""
+    out: np.ndarray = np.asarray(values, dtype=float).mean(axis=-1)
+    return out
 
 
 def sharpe_ci(
@@ -119,11 +173,12 @@ def sharpe_ci(
     excess = np.asarray(returns, dtype=float) - risk_free
     return bootstrap_ci(
         excess,
-        lambda x: per_period_sharpe(x) * scale,
+        lambda x: row_sharpe(x) * scale,
         block=block,
         n_boot=n_boot,
         level=level,
         seed=seed,
+        vectorized=True,
     )
 
 
@@ -137,13 +192,9 @@ def total_return_ci(
 ) -> tuple[float, float]:
     """Block-bootstrap interval of the compounded return ``prod(1 + r) - 1``."""
     return bootstrap_ci(
-        returns,
-        lambda x: float(np.prod(1.0 + x) - 1.0),
-        block=block,
-        n_boot=n_boot,
-        level=level,
-        seed=seed,
-    )
+        returns, row_compounded, block=block, n_boot=n_boot, level=level, seed=seed,
+        vectorized=True,
+    )  # fmt: skip
 
 
 def hit_rate_ci(
@@ -156,5 +207,5 @@ def hit_rate_ci(
 ) -> tuple[float, float]:
     """Block-bootstrap interval of a hit rate, the mean of 0/1 ``hits`` (in time order)."""
     return bootstrap_ci(
-        hits, lambda x: float(x.mean()), block=block, n_boot=n_boot, level=level, seed=seed
+        hits, row_mean, block=block, n_boot=n_boot, level=level, seed=seed, vectorized=True
     )

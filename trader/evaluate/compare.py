@@ -1,28 +1,36 @@
 """Every contender over the same period with the same costs, and how they compare.
 
-The contenders (`trader.signals.lineup`): models, baselines, buy-and-hold and the rule
-strategies, as target positions. Each is backtested as one portfolio over all
-tickers (cash shared, equal weight); models and buy-and-hold also per ticker alone. Models
-also get confidence intervals, the probabilistic and deflated Sharpe ratio and a binomial test
-of their hit rate (`trader.evaluate.stats.uncertainty`), and a plain statement of whether they beat
-each baseline.
+The contenders (`trader.signals.lineup`): models (and their extra training seeds), baselines,
+buy-and-hold and the rule strategies, as target positions. Each is backtested as one portfolio
+over all tickers (cash shared, equal weight); models and buy-and-hold also per ticker alone.
+Every contender but the benchmark is a trial on the backtest's dataset (`trader.evaluate.trials`);
+the models are then judged (`trader.evaluate.judge`): intervals, the two-part verdict, paired
+comparisons with each baseline, the benchmark and each other, and the spread across seeds.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from trader.backtesting import BacktestResult, run_backtest
 from trader.config import RunConfig
-from trader.evaluate.metrics import daily_returns, summarize
-from trader.evaluate.predictions import hits, prediction_table
-from trader.evaluate.stats import uncertainty
+from trader.data import Dataset, TrialRecord, dataset_of
+from trader.evaluate.judge import judge
+from trader.evaluate.metrics import daily_returns, sharpe, summarize
+from trader.evaluate.predictions import prediction_table
+from trader.evaluate.trials import (
+    TrialCount,
+    annual,
+    config_hash,
+    contender_identity,
+    count_trials,
+)
 from trader.events import Progress
-from trader.signals import Contender
+from trader.signals import BUY_AND_HOLD, Contender
 
 
 @dataclass(frozen=True)
@@ -31,6 +39,10 @@ class Outcome:
     equity: dict[str, pd.Series]
     trades: pd.DataFrame  # all contenders' portfolio round trips, with a ``strategy`` column
     targets: dict[str, pd.DataFrame]
+    trials: list[TrialRecord]  # this backtest's trials, to record
+    trial_count: TrialCount  # what the DSR counted: recorded trials and this backtest's
+    start: pd.Timestamp  # the period backtested
+    end: pd.Timestamp
 
 
 def evaluate(
@@ -40,38 +52,51 @@ def evaluate(
     *,
     start: pd.Timestamp,
     end: pd.Timestamp,
+    past_trials: Sequence[TrialRecord] = (),
+    run_id: str = "",
+    train_run_id: str | None = None,
     progress: Progress,
 ) -> Outcome:
-    """Backtest every contender on ``[start, end]``; add prediction scores and uncertainty."""
+    """Backtest every contender on ``[start, end]``; count the trials; judge the models.
+
+    ``past_trials`` are the trials recorded on the same dataset (`trader.data.dataset_of` of
+    ``bars``) before; this backtest's trials are returned under ``run_id``, to record.
+    """
+    dataset = dataset_of(bars)
     regression = config.window.label == "regression"
-    n_trials = len(entrants)
     entries: dict[str, dict[str, Any]] = {}
     equity: dict[str, pd.Series] = {}
+    predictions: dict[str, pd.DataFrame] = {}
     trades = []
     for c in entrants:
         progress("backtest", {"name": c.name})
         total = _run(bars, c.targets, config, start, end)
         alone = c.kind in ("model", "benchmark")  # per-ticker backtests where they are shown
-        tickers: dict[str, dict[str, Any]] = {
-            str(t): dict(summarize(_run(bars, c.targets[[t]], config, start, end)))
-            for t in (c.targets.columns if alone else [])
-        }
+        columns = list(c.targets.columns) if alone else []
+        tickers: dict[str, dict[str, Any]] = {  # one ticker alone is the portfolio itself
+            str(t): dict(summarize(total if len(columns) == 1 else _run(
+                bars, c.targets[[t]], config, start, end)))
+            for t in columns
+        }  # fmt: skip
         entry: dict[str, Any] = {"kind": c.kind, "total": summarize(total), "tickers": tickers}
         if c.predictions is not None:
+            predictions[c.name] = c.predictions
             table = prediction_table(c.predictions, regression=regression)
             entry["total"].update(table.pop("TOTAL"))
             for ticker, values in table.items():
-                entry["tickers"].setdefault(ticker, {}).update(values)
-            if c.kind == "model":
-                entry["uncertainty"] = _uncertainty(total, c.predictions, n_trials)
+                if alone or c.kind == "baseline":
+                    entry["tickers"].setdefault(ticker, {}).update(values)
         entries[c.name] = entry
         equity[c.name] = total.equity
         trades.append(total.trades.assign(strategy=c.name))
+    returns = {name: daily_returns(series) for name, series in equity.items()}
+    current = _trials(entries, returns, config, start, end, dataset, run_id, train_run_id)
+    counted = count_trials(dataset, past_trials, current)
+    judge(entries, returns, predictions, config, counted, BUY_AND_HOLD)
     targets = {c.name: c.targets for c in entrants}
-    for name, entry in entries.items():
-        if entry["kind"] == "model":
-            entry["verdicts"] = versus(name, entries)
-    return Outcome(entries, equity, pd.concat(trades, ignore_index=True), targets)
+    return Outcome(
+        entries, equity, pd.concat(trades, ignore_index=True), targets, current, counted, start, end
+    )
 
 
 def _run(
@@ -81,34 +106,38 @@ def _run(
     return run_backtest(bars, targets, config.backtest, start=start.date(), end=end.date())
 
 
-def _uncertainty(
-    total: BacktestResult, predictions: pd.DataFrame, n_trials: int
-) -> dict[str, float | str | None]:
-    calls = hits(predictions)
-    known = predictions["forward_return"].dropna()
-    up = float((known > 0).mean()) if len(known) else 0.5
-    base = max(up, 1.0 - up)  # the better of "always up" and "always down"
-    return uncertainty(daily_returns(total.equity), calls, base, n_trials)
-
-
-def versus(name: str, entries: dict[str, dict[str, Any]]) -> list[str]:
-    """Plain sentences: does model ``name`` beat each baseline and buy-and-hold?"""
-    mine = entries[name]["total"]
+def _trials(
+    entries: dict[str, dict[str, Any]],
+    returns: dict[str, pd.Series],
+    config: RunConfig,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    dataset: Dataset,
+    run_id: str,
+    train_run_id: str | None,
+) -> list[TrialRecord]:
+    """One trial per contender except the benchmark (its excess over itself is nothing)."""
+    bench = returns[BUY_AND_HOLD]
     out = []
-    for other, entry in entries.items():
-        if entry["kind"] not in ("baseline", "benchmark"):
+    for name, entry in entries.items():
+        if entry["kind"] == "benchmark":
             continue
-        theirs = entry["total"]
-        parts = []
-        if "hit_rate" in mine and "hit_rate" in theirs:
-            parts.append(_beats("hit rate", mine["hit_rate"], theirs["hit_rate"]))
-        parts.append(_beats("return after costs", mine["total_return"], theirs["total_return"]))
-        out.append(f"{name} vs {other}: " + "; ".join(parts))
+        identity = contender_identity(name, entry["kind"], config, start, end)
+        both = pd.concat([returns[name], bench], axis=1, join="inner").dropna()
+        out.append(
+            TrialRecord(
+                dataset=dataset,
+                config_hash=config_hash(identity),
+                name=name,
+                kind=entry["kind"],
+                run_id=run_id,
+                train_run_id=train_run_id,
+                test_start=start.date(),
+                test_end=end.date(),
+                days=len(both),
+                sharpe=annual(entry["total"]["sharpe"]),
+                excess_sharpe=annual(sharpe(both.iloc[:, 0] - both.iloc[:, 1])),
+                config=identity,
+            )
+        )
     return out
-
-
-def _beats(what: str, mine: float | None, theirs: float | None) -> str:
-    if mine is None or theirs is None or np.isnan(mine) or np.isnan(theirs):
-        return f"{what}: not comparable"
-    verb = "beats" if mine > theirs else "does not beat"
-    return f"{verb} on {what} ({mine:.1%} vs {theirs:.1%})"

@@ -1,13 +1,15 @@
-"""Uncertainty and multiple testing for backtest results, as pure NumPy/SciPy functions.
+"""Tests behind the verdicts, as pure NumPy/SciPy functions.
 
-- Block-bootstrap confidence intervals come from `trader.evaluate.bootstrap` (seeded,
-deterministic).
 - Probabilistic Sharpe ratio (Bailey & López de Prado, 2012): the probability that the true
-  Sharpe ratio exceeds a benchmark, given the sample length, skewness and kurtosis.
+  Sharpe ratio exceeds a benchmark, given the sample length, skewness and kurtosis. The sample
+  length is the *effective* one (`trader.evaluate.dependence`): serially correlated returns
+  carry less information than as many independent ones (Lo, 2002).
 - Deflated Sharpe ratio (Bailey & López de Prado, 2014): the PSR against the Sharpe ratio the
-  best of ``n_trials`` skill-less configurations would be expected to show, which corrects for
-  having picked the best of many backtests.
-- A one-sided binomial test of a hit rate against a base rate.
+  best of ``n_trials`` skill-less configurations would be expected to show, with the variance of
+  the trials' own Sharpe ratios (the paper's estimator) when they are known.
+- A one-sided binomial test of a hit rate against a base rate, on the effective number of calls.
+- Holm's step-down adjustment of p-values for testing several models at once.
+- McNemar's exact test of two predictors' paired calls.
 
 PSR and DSR are written here by hand: no maintained library computes them (scipy gives the
 normal distribution and the moments they use); the tests check them against the papers' worked
@@ -22,24 +24,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 from scipy import stats as sps
 
-from trader.evaluate.bootstrap import (
-    PERIODS_PER_YEAR,
-    hit_rate_ci,
-    per_period_sharpe,
-    sharpe_ci,
-    total_return_ci,
-)
+from trader.evaluate.bootstrap import per_period_sharpe
+from trader.evaluate.dependence import effective_sample_size
 
 
 def probabilistic_sharpe_ratio_from_stats(
     sharpe: float,
-    n_obs: int,
+    n_obs: float,
     skewness: float = 0.0,
     kurtosis: float = 3.0,
     benchmark_sharpe: float = 0.0,
@@ -47,10 +44,11 @@ def probabilistic_sharpe_ratio_from_stats(
     """PSR from summary statistics (Bailey & López de Prado, 2012, eq. for PSR).
 
     ``PSR = Phi((SR - SR*) * sqrt(T - 1) / sqrt(1 - g3 * SR + (g4 - 1) / 4 * SR ** 2))`` with
-    per-period ``SR`` and benchmark ``SR*``, ``T = n_obs``, skewness ``g3`` and (non-excess)
-    kurtosis ``g4``. NaN when undefined (``T < 2``, NaN inputs, a non-positive variance term).
+    per-period ``SR`` and benchmark ``SR*``, ``T = n_obs`` (an effective sample size may be
+    fractional), skewness ``g3`` and (non-excess) kurtosis ``g4``. NaN when undefined
+    (``T <= 1``, NaN inputs, a non-positive variance term).
     """
-    if n_obs < 2 or not all(map(math.isfinite, (sharpe, skewness, kurtosis, benchmark_sharpe))):
+    if not n_obs > 1 or not all(map(math.isfinite, (sharpe, skewness, kurtosis, benchmark_sharpe))):
         return math.nan
     variance = 1.0 - skewness * sharpe + (kurtosis - 1.0) / 4.0 * sharpe**2
     if not variance > 0:
@@ -59,26 +57,33 @@ def probabilistic_sharpe_ratio_from_stats(
     return float(sps.norm.cdf(z))
 
 
-def _moments(returns: npt.ArrayLike) -> tuple[float, int, float, float]:
+def _moments(returns: npt.ArrayLike, effective: bool) -> tuple[float, float, float, float]:
+    """Per-period Sharpe ratio, sample length (effective or plain), skewness, kurtosis."""
     x = np.asarray(returns, dtype=float).reshape(-1)
     x = x[np.isfinite(x)]
     sr = per_period_sharpe(x)
+    length = effective_sample_size(x) if effective else float(len(x))
     if math.isnan(sr):
-        return math.nan, len(x), math.nan, math.nan
+        return math.nan, length, math.nan, math.nan
     skew = float(sps.skew(x, bias=True))
     kurt = float(sps.kurtosis(x, fisher=False, bias=True))
-    return sr, len(x), skew, kurt
+    return sr, length, skew, kurt
 
 
-def probabilistic_sharpe_ratio(returns: npt.ArrayLike, benchmark_sharpe: float = 0.0) -> float:
+def probabilistic_sharpe_ratio(
+    returns: npt.ArrayLike, benchmark_sharpe: float = 0.0, *, effective: bool = True
+) -> float:
     """Probability that the true per-period Sharpe ratio of ``returns`` exceeds the benchmark.
 
     `probabilistic_sharpe_ratio_from_stats` with ``SR = mean / std (ddof=1)`` of the finite
     returns and their sample skewness and kurtosis (population moments, ``m3 / m2 ** 1.5`` and
-    ``m4 / m2 ** 2``). ``benchmark_sharpe`` is per period (an annual one divided by
-    ``sqrt(periods_per_year)``). NaN with fewer than two returns or zero deviation.
+    ``m4 / m2 ** 2``). ``T`` is the effective sample size of the returns
+    (`trader.evaluate.dependence.effective_sample_size`, at most their count), or their count
+    with ``effective=False`` (the paper's i.i.d. form). ``benchmark_sharpe`` is per period (an
+    annual one divided by ``sqrt(periods_per_year)``). NaN with fewer than two returns or zero
+    deviation.
     """
-    sr, n, skew, kurt = _moments(returns)
+    sr, n, skew, kurt = _moments(returns, effective)
     return probabilistic_sharpe_ratio_from_stats(sr, n, skew, kurt, benchmark_sharpe)
 
 
@@ -108,6 +113,7 @@ def deflated_sharpe_ratio(
     sharpe_variance: float | None = None,
     trial_sharpes: Sequence[float] | npt.ArrayLike | None = None,
     periods_per_year: float | None = None,
+    effective: bool = True,
 ) -> float:
     """DSR: the PSR of ``returns`` against the expected best of ``n_trials`` skill-less trials.
 
@@ -115,13 +121,14 @@ def deflated_sharpe_ratio(
     is ``sharpe_variance``, or the sample variance (``ddof=1``) of ``trial_sharpes`` (the
     Sharpe ratios of all configurations tried), or by default ``1 / (T - 1)``: the sampling
     variance of a Sharpe ratio estimated from ``T`` returns when the true one is 0, i.e. what
-    the trials' spread would be if none had skill. ``V`` and ``trial_sharpes`` are per period,
-    unless ``periods_per_year`` is given: then they are annualized and converted (``SR /
-    sqrt(ppy)``, ``V / ppy``). With ``n_trials=1`` the DSR is the PSR against 0.
+    the trials' spread would be if none had skill (``T`` effective, see
+    `probabilistic_sharpe_ratio`). ``V`` and ``trial_sharpes`` are per period, unless
+    ``periods_per_year`` is given: then they are annualized and converted (``SR / sqrt(ppy)``,
+    ``V / ppy``). With ``n_trials=1`` the DSR is the PSR against 0.
     """
     if sharpe_variance is not None and trial_sharpes is not None:
         raise ValueError("give sharpe_variance or trial_sharpes, not both")
-    sr, n, skew, kurt = _moments(returns)
+    sr, n, skew, kurt = _moments(returns, effective)
     if trial_sharpes is not None:
         trials = np.asarray(trial_sharpes, dtype=float).reshape(-1)
         trials = trials[np.isfinite(trials)]
@@ -144,7 +151,7 @@ def binomial_test(successes: int, n: int, p0: float) -> float:
 
     The chance of at least this many hits if each call were right with probability ``p0``
     (the base rate); small means the hit rate is above the base rate beyond luck. It assumes
-    independent calls: overlapping forward returns make it optimistic. NaN when ``n == 0``.
+    independent calls: see `calls_test` for serially dependent ones. NaN when ``n == 0``.
     """
     if not 0 <= p0 <= 1:
         raise ValueError(f"p0 must be in [0, 1], got {p0}")
@@ -153,120 +160,81 @@ def binomial_test(successes: int, n: int, p0: float) -> float:
     return float(sps.binomtest(int(successes), int(n), p0, alternative="greater").pvalue)
 
 
-def _fmt(value: float | None, spec: str) -> str:
-    return "n/a" if value is None or not math.isfinite(value) else format(value, spec)
+@dataclass(frozen=True)
+class CallsTest:
+    """The binomial test of a hit rate on the effective number of calls."""
+
+    hits: int
+    calls: int
+    effective_calls: int
+    hit_rate: float
+    base_rate: float
+    p_value: float
 
 
-def edge_verdict(
-    *,
-    hit_rate: float | None = None,
-    base_rate: float | None = None,
-    p_value: float | None = None,
-    psr: float | None = None,
-    dsr: float | None = None,
-    n_trials: int = 1,
-    alpha: float = 0.05,
-    dsr_threshold: float = 0.95,
-) -> str:
-    """A plain sentence saying whether the results show an edge, and the numbers behind it.
+def calls_test(hits: npt.ArrayLike, base_rate: float, max_lag: int | None = None) -> CallsTest:
+    """`binomial_test` of 0/1 ``hits`` (in time order) against ``base_rate``, dependence-aware.
 
-    Rule: "evidence of edge" only when every test that was run passes: the hit-rate binomial
-    test (run when ``p_value`` is not None) needs ``p_value < alpha``, and the Sharpe test
-    (run when ``dsr`` is not None) needs ``dsr > dsr_threshold``; a NaN result counts as a
-    failure (e.g. a strategy that never traded). With both run, that is "binomial p < 0.05
-    AND deflated Sharpe > 0.95". "not enough data to judge edge" when neither was run.
-    Example: ``no evidence of edge (hit rate 51.2% vs base 53.0%, p=0.71; PSR 0.42, DSR 0.10
-    over 12 trials)``.
+    Calls that depend on each other (overlapping labels, a model that repeats itself) are worth
+    fewer independent ones: with ``n_eff = round(effective_sample_size(hits))`` (at most ``n``)
+    the test counts ``round(k * n_eff / n)`` hits out of ``n_eff``, which keeps the hit rate and
+    inflates its variance by the same factor as the autocorrelation does. NaN p with no calls.
     """
-    parts: list[str] = []
-    passed: list[bool] = []
-    if p_value is not None:
-        passed.append(math.isfinite(p_value) and p_value < alpha)
-        parts.append(f"hit rate {_fmt(hit_rate, '.1%')} vs base {_fmt(base_rate, '.1%')}, ")
-        parts[-1] += f"p={_fmt(p_value, '.2g' if p_value < 0.01 else '.2f')}"
-    if dsr is not None:
-        passed.append(math.isfinite(dsr) and dsr > dsr_threshold)
-        trials = f" over {n_trials} trial{'s' if n_trials != 1 else ''}"
-        parts.append(f"PSR {_fmt(psr, '.2f')}, DSR {_fmt(dsr, '.2f')}{trials}")
-    if not passed:
-        return "not enough data to judge edge"
-    head = "evidence of edge" if all(passed) else "no evidence of edge"
-    return f"{head} ({'; '.join(parts)})"
+    h = np.asarray(hits, dtype=float).reshape(-1)
+    h = h[np.isfinite(h)]
+    k, n = int((h > 0.5).sum()), len(h)
+    if n == 0:
+        return CallsTest(0, 0, 0, math.nan, float(base_rate), math.nan)
+    n_eff = max(1, min(n, round(effective_sample_size(h, max_lag))))
+    k_eff = round(k * n_eff / n)
+    return CallsTest(k, n, n_eff, k / n, float(base_rate), binomial_test(k_eff, n_eff, base_rate))
 
 
-def _safe(value: float) -> float | None:
-    return float(value) if math.isfinite(value) else None
+def holm(p_values: Sequence[float]) -> list[float]:
+    """Holm's (1979) step-down adjusted p-values, in the input order.
 
-
-def uncertainty(
-    returns: pd.Series,
-    hits: npt.ArrayLike | None,
-    base_rate: float | None,
-    n_trials: int,
-    *,
-    trial_sharpes: Sequence[float] | npt.ArrayLike | None = None,
-    periods_per_year: float = PERIODS_PER_YEAR,
-    block: int | None = None,
-    n_boot: int = 1000,
-    level: float = 0.95,
-    seed: int = 0,
-    alpha: float = 0.05,
-    dsr_threshold: float = 0.95,
-) -> dict[str, float | str | None]:
-    """Confidence intervals, PSR/DSR, the hit-rate test and a verdict, JSON-safe (NaN -> None).
-
-    ``returns`` are a strategy's per-period returns (NaN dropped); ``hits`` its 0/1 direction
-    calls (correct = 1) in time order, or None; ``base_rate`` the hit rate to beat (None: 0.5);
-    ``n_trials`` the number of configurations tried, for the DSR, with ``trial_sharpes`` their
-    annualized Sharpe ratios if known (else the no-skill variance, see
-    `deflated_sharpe_ratio`). Keys: ``sharpe_ci_low/high`` (annualized),
-    ``total_return_ci_low/high``, ``hit_rate_ci_low/high``, ``hit_rate_p_value``,
-    ``hit_rate_base``, ``psr``, ``dsr``, ``n_trials``, ``ci_level`` and ``verdict``
-    (`edge_verdict`).
+    Sorted ascending, ``p_(i)`` becomes ``max_{j <= i} min(1, (m - j + 1) * p_(j))`` with ``m``
+    the number of finite p-values; rejecting where the adjusted value is below alpha keeps the
+    chance of any false "edge" among the ``m`` models at most alpha. NaN stays NaN.
     """
-    r = np.asarray(returns, dtype=float).reshape(-1)
-    r = r[np.isfinite(r)]
-    s_low, s_high = sharpe_ci(
-        r, periods_per_year=periods_per_year, block=block, n_boot=n_boot, level=level, seed=seed
+    values = np.asarray(p_values, dtype=float)
+    out = np.full(len(values), math.nan)
+    finite = np.flatnonzero(np.isfinite(values))
+    m = len(finite)
+    running = 0.0
+    for rank, i in enumerate(finite[np.argsort(values[finite], kind="stable")]):
+        running = max(running, min(1.0, (m - rank) * float(values[i])))
+        out[i] = running
+    return [float(v) for v in out]
+
+
+@dataclass(frozen=True)
+class McNemar:
+    """Paired calls of two predictors: where only one of them was right, and the exact p."""
+
+    first_only: int  # calls the first predictor got right and the second wrong
+    second_only: int
+    calls: int
+    p_value: float
+
+
+def mcnemar(first_hits: npt.ArrayLike, second_hits: npt.ArrayLike) -> McNemar:
+    """McNemar's exact two-sided test that two predictors' paired calls are equally good.
+
+    Only the discordant calls carry information: under the null each of the ``b + c`` calls
+    where exactly one predictor was right is equally likely to favour either, so
+    ``p = P(|X - (b + c)/2| >= |b - (b + c)/2|)``, ``X ~ Binomial(b + c, 1/2)`` (scipy's exact
+    two-sided binomial test). ``p = 1`` when they never disagree.
+    """
+    a = np.asarray(first_hits, dtype=float).reshape(-1) > 0.5
+    b = np.asarray(second_hits, dtype=float).reshape(-1) > 0.5
+    if len(a) != len(b):
+        raise ValueError(f"paired calls differ in length: {len(a)} and {len(b)}")
+    first_only, second_only = int((a & ~b).sum()), int((~a & b).sum())
+    discordant = first_only + second_only
+    p = (
+        1.0
+        if discordant == 0
+        else float(sps.binomtest(first_only, discordant, 0.5, alternative="two-sided").pvalue)
     )
-    t_low, t_high = total_return_ci(r, block=block, n_boot=n_boot, level=level, seed=seed)
-    psr = probabilistic_sharpe_ratio(r)
-    dsr = deflated_sharpe_ratio(
-        r,
-        n_trials,
-        trial_sharpes=trial_sharpes,
-        periods_per_year=periods_per_year if trial_sharpes is not None else None,
-    )
-    base = 0.5 if base_rate is None else float(base_rate)
-    h = None if hits is None else np.asarray(hits, dtype=float).reshape(-1)
-    h = None if h is None or len(h) == 0 else h
-    h_low = h_high = p_value = hit_rate = math.nan
-    if h is not None:
-        h_low, h_high = hit_rate_ci(h, block=block, n_boot=n_boot, level=level, seed=seed)
-        hit_rate = float(h.mean())
-        p_value = binomial_test(int((h > 0.5).sum()), len(h), base)
-    verdict = edge_verdict(
-        hit_rate=hit_rate,
-        base_rate=base,
-        p_value=None if h is None else p_value,
-        psr=psr,
-        dsr=dsr if len(r) >= 2 else None,
-        n_trials=n_trials,
-        alpha=alpha,
-        dsr_threshold=dsr_threshold,
-    )
-    return {
-        "sharpe_ci_low": _safe(s_low),
-        "sharpe_ci_high": _safe(s_high),
-        "total_return_ci_low": _safe(t_low),
-        "total_return_ci_high": _safe(t_high),
-        "hit_rate_ci_low": _safe(h_low),
-        "hit_rate_ci_high": _safe(h_high),
-        "hit_rate_p_value": _safe(p_value),
-        "hit_rate_base": base if h is not None else None,
-        "psr": _safe(psr),
-        "dsr": _safe(dsr),
-        "n_trials": n_trials,
-        "ci_level": level,
-        "verdict": verdict,
-    }
+    return McNemar(first_only, second_only, len(a), p)

@@ -1,8 +1,10 @@
-"""Stage 7, report: what a run found, as ``report.json``, terminal tables and charts.
+"""Stage 7, report: what a run found, as ``report.json``, ``report.html``, tables and charts.
 
-- `build`: the report as plain data; written with its charts and predictions, read back
-- `tables`: rich tables and verdict lines for the terminal
-- `charts`: equity, drawdown and training-curve PNGs
+- `build`: the report as plain data; written with its charts, predictions and HTML, read back
+- `rows`: the tables and verdict lines as formatted cells, shared by the terminal and the HTML
+- `tables`: those tables drawn by rich for the terminal
+- `html`: ``report.html``, self-contained (charts as base64 PNGs, a jinja2 template)
+- `charts`: equity, drawdown and training-curve PNGs, a distinct line per contender
 - `jsonable`: plain JSON (NaN as null) of numpy and pandas values
 """
 
@@ -17,13 +19,19 @@ from trader.report.build import (
     save_report_json,
     write_report,
 )
+from trader.report.charts import line_styles
+from trader.report.html import HTML_FILE, html_report, write_html
 from trader.report.jsonable import json_safe
-from trader.report.tables import num, pct, render
+from trader.report.rows import num, pct
+from trader.report.tables import render, text_lines
 
 __all__ = [
+    "HTML_FILE",
     "REPORT_FILE",
     "build_report",
+    "html_report",
     "json_safe",
+    "line_styles",
     "load_report",
     "num",
     "pct",
@@ -31,5 +39,7 @@ __all__ = [
     "render",
     "report_runs",
     "save_report_json",
+    "text_lines",
+    "write_html",
     "write_report",
 ]

@@ -1,4 +1,4 @@
-"""The report of a run: a plain dict (saved as ``report.json``), rich tables and chart files."""
+"""The report of a run: a plain dict (saved as ``report.json``), chart files and ``report.html``."""
 
 from __future__ import annotations
 
@@ -10,21 +10,18 @@ import pandas as pd
 
 from trader import paths
 from trader.errors import ConfigError, did_you_mean
+from trader.evaluate import Outcome
 from trader.report.charts import drawdown_chart, equity_chart, training_chart
+from trader.report.html import HTML_FILE, write_html
 from trader.report.jsonable import json_safe
+from trader.report.rows import SEED
 
 REPORT_FILE = "report.json"
 TOTAL = "TOTAL"
 
 
 def build_report(
-    *,
-    run_id: str,
-    record_id: str,
-    meta: dict[str, Any],
-    strategies: dict[str, Any],
-    test_start: pd.Timestamp,
-    test_end: pd.Timestamp,
+    *, run_id: str, record_id: str, meta: dict[str, Any], outcome: Outcome
 ) -> dict[str, Any]:
     """Collect everything a reader needs about a backtested run into plain data."""
     config = meta["config"]
@@ -36,14 +33,18 @@ def build_report(
         "label": config["window"]["label"],
         "protocol": meta["protocol"],
         "folds": meta["folds"],
-        "periods": {"test_start": str(test_start.date()), "test_end": str(test_end.date())},
+        "periods": {
+            "test_start": str(outcome.start.date()),
+            "test_end": str(outcome.end.date()),
+        },
         "samples": meta["samples"],
         "costs": {k: config["backtest"][k] for k in ("cash", "commission", "slippage", "sizing")},
         "training": {
             name: {"epochs_run": [len(h.get("loss", [])) for h in hists]}
             for name, hists in meta["histories"].items()
         },
-        "strategies": json_safe(strategies),
+        "trials": json_safe(outcome.trial_count.as_dict()),
+        "strategies": json_safe(outcome.entries),
         "config": config,
     }
 
@@ -56,29 +57,40 @@ def write_report(
     histories: dict[str, list[dict[str, list[float]]]],
     predictions: pd.DataFrame,
 ) -> dict[str, str]:
-    """Write ``report.json``, the charts and ``predictions.csv`` into ``directory``."""
+    """Write ``report.json``, the charts, ``predictions.csv`` and ``report.html`` into
+    ``directory``. Extra training seeds are summarized, not drawn."""
     directory.mkdir(parents=True, exist_ok=True)
+    kinds = {name: entry["kind"] for name, entry in report["strategies"].items()}
+    drawn = {name: series for name, series in equity.items() if kinds.get(name) != SEED}
+    models = frozenset(name for name, kind in kinds.items() if kind == "model")
+    configured = {m["name"] for m in report["config"]["models"]}
     files = {
         "equity_chart": equity_chart(
-            equity,
+            drawn,
             directory / "equity.png",
             f"Run {report['run_id']}: portfolio of {', '.join(report['tickers'])}",
+            models,
         ),
-        "drawdown_chart": drawdown_chart(equity, directory / "drawdown.png"),
-        "training_chart": training_chart(histories, directory / "training.png"),
+        "drawdown_chart": drawdown_chart(drawn, directory / "drawdown.png", models),
+        "training_chart": training_chart(
+            {k: v for k, v in histories.items() if k in configured}, directory / "training.png"
+        ),
     }
     predictions.to_csv(directory / "predictions.csv", index=False)
     files["predictions"] = directory / "predictions.csv"
     files["report"] = directory / REPORT_FILE
+    files["html"] = directory / HTML_FILE
     written = {k: str(v) for k, v in files.items()}
     report["files"] = written
     (directory / REPORT_FILE).write_text(json.dumps(report, indent=2))
+    write_html(report, directory)
     return written
 
 
 def save_report_json(report: dict[str, Any], directory: Path) -> None:
-    """(Re)write ``report.json`` in ``directory``."""
+    """(Re)write ``report.json`` and ``report.html`` in ``directory``."""
     (directory / REPORT_FILE).write_text(json.dumps(json_safe(report), indent=2))
+    write_html(json_safe(report), directory)
 
 
 def read_report(directory: Path) -> dict[str, Any]:

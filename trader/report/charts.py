@@ -1,48 +1,93 @@
 """PNG charts drawn with matplotlib directly (backtrader's own plotting breaks on current
-matplotlib): equity against buy-and-hold, drawdown, training curves."""
+matplotlib): equity against buy-and-hold, drawdown, training curves. Every contender has its own
+colour, line style (and past 40, marker), so none is mistaken for another."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from trader.evaluate import drawdown
 
+BENCHMARK = "buy_and_hold"
+_COLORS = [plt.get_cmap("tab10")(i) for i in range(10)]
+_LINES = ["-", "--", ":", "-."]
+_MARKERS = ["", "o", "s", "^", "x"]
 
-def equity_chart(equity: dict[str, pd.Series], path: Path, title: str) -> Path:
-    """Portfolio value of each strategy, as growth of 1."""
+
+Style = dict[str, Any]  # keyword arguments of ``Axes.plot``
+
+
+def line_styles(names: list[str], emphasized: frozenset[str] = frozenset()) -> dict[str, Style]:
+    """A distinct look per contender: buy-and-hold black dashed, the others by position.
+
+    The i-th other contender gets colour ``i mod 10`` of tab10, line style ``i // 10 mod 4`` and,
+    past 40 contenders, a marker: no two lines share colour, style and marker below 200.
+    Emphasized names (the models) are drawn thicker.
+    """
+    out: dict[str, Style] = {}
+    others = [n for n in names if n != BENCHMARK]
+    for i, name in enumerate(others):
+        marker = _MARKERS[(i // 40) % len(_MARKERS)]
+        out[name] = {
+            "color": _COLORS[i % 10],
+            "ls": _LINES[(i // 10) % 4],
+            "lw": 2.2 if name in emphasized else 1.3,
+            "marker": marker or None,
+            "markevery": 0.1 if marker else None,
+        }
+    if BENCHMARK in names:
+        out[BENCHMARK] = {"color": "black", "ls": "--", "lw": 2.0, "marker": None}
+    return out
+
+
+def _legend(ax: Axes, n: int) -> None:
+    ax.legend(fontsize="small" if n <= 12 else "x-small", ncol=1 if n <= 12 else 2, loc="best")
+
+
+def equity_figure(
+    equity: dict[str, pd.Series], title: str, models: frozenset[str] = frozenset()
+) -> Figure:
+    """Portfolio value of each strategy, as growth of 1; every contender drawn differently."""
     fig, ax = plt.subplots(figsize=(10, 5))
+    styles = line_styles(list(equity), models)
     for name, series in equity.items():
-        ax.plot(
-            series.index,
-            series / series.iloc[0],
-            label=name,
-            lw=2 if name != "buy_and_hold" else 1.5,
-            ls="--" if name == "buy_and_hold" else "-",
-        )
+        ax.plot(series.index, series / series.iloc[0], label=name, **styles[name])
     ax.set_title(title)
     ax.set_ylabel("growth of 1")
     ax.grid(alpha=0.3)
-    ax.legend()
+    _legend(ax, len(equity))
     fig.autofmt_xdate()
-    return _save(fig, path)
+    return fig
 
 
-def drawdown_chart(equity: dict[str, pd.Series], path: Path) -> Path:
-    """Drawdown from the running peak of each strategy."""
+def equity_chart(
+    equity: dict[str, pd.Series], path: Path, title: str, models: frozenset[str] = frozenset()
+) -> Path:
+    """`equity_figure` saved as a PNG."""
+    return _save(equity_figure(equity, title, models), path)
+
+
+def drawdown_chart(
+    equity: dict[str, pd.Series], path: Path, models: frozenset[str] = frozenset()
+) -> Path:
+    """Drawdown from the running peak of each strategy (same looks as the equity chart)."""
     fig, ax = plt.subplots(figsize=(10, 4))
+    styles = line_styles(list(equity), models)
     for name, series in equity.items():
-        ax.plot(series.index, drawdown(series) * 100, label=name)
+        ax.plot(series.index, drawdown(series) * 100, label=name, **styles[name])
     ax.set_title("Drawdown")
     ax.set_ylabel("% below peak")
     ax.grid(alpha=0.3)
-    ax.legend()
+    _legend(ax, len(equity))
     fig.autofmt_xdate()
     return _save(fig, path)
 

@@ -2,7 +2,8 @@
 
 The protocol (``config.protocol``) gives the folds: purged, embargoed walk-forward by default
 (`trader.research.walkforward`), or one holdout split. Per fold, features are scaled with a scaler
-fit on that fold's fit rows only, each model is built from its seed, trained on the fit rows with
+fit on that fold's fit rows only, each model is built from its seed (once per seed with seed
+repeats, `trader.config.seeds`), trained on the fit rows with
 early stopping on the validation rows, and predicts the test rows in one batched call; the
 baselines (`trader.research.baselines`) are fit on the same rows. The test predictions of all folds
 form one series per predictor, which the backtest trades.
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from trader.config import RunConfig
+from trader.config import SEED_KIND, RunConfig, SeedVariant, seed_variants
 from trader.errors import DataError
 from trader.events import Progress
 from trader.research.baselines import BASELINES, window_baseline_scores
@@ -48,7 +49,7 @@ PREDICTION_COLUMNS = ["model", "kind", "fold", "ticker", "date", "score", "forwa
 class OutOfSample:
     """The stitched out-of-sample predictions of every model and baseline, and how they came."""
 
-    predictions: pd.DataFrame  # PREDICTION_COLUMNS; kind is "model" or "baseline"
+    predictions: pd.DataFrame  # PREDICTION_COLUMNS; kind is "model", "seed" or "baseline"
     folds: list[Fold]
     histories: dict[str, list[dict[str, list[float]]]]  # model -> one history per fold
     samples: list[dict[str, int]]  # per fold: fit, val, test windows
@@ -112,7 +113,7 @@ def _fit_predict(
     windows: WindowSet,
     x: np.ndarray,
     masks: tuple[np.ndarray, np.ndarray, np.ndarray],
-    config: RunConfig,
+    variants: list[SeedVariant],
     fold: Fold,
     builds: dict[str, models.FreshModel],
     directory: Path | None,
@@ -123,14 +124,15 @@ def _fit_predict(
     fit, val, test = masks
     scores: dict[str, np.ndarray] = {}
     histories: dict[str, dict[str, list[float]]] = {}
-    for cfg in config.models:
-        progress("model", {"name": cfg.name, "fold": fold.index, "epochs": cfg.epochs})
-        model = builds[cfg.name].fresh()  # exactly a new build, without retracing
+    for variant in variants:
+        cfg, name = variant.model, variant.name
+        progress("model", {"name": name, "fold": fold.index, "epochs": cfg.epochs})
+        model = builds[name].fresh()  # exactly a new build, without retracing
 
-        def on_epoch(epoch: int, logs: dict[str, float], name: str = cfg.name) -> None:
+        def on_epoch(epoch: int, logs: dict[str, float], name: str = name) -> None:
             progress("epoch", {"name": name, "fold": fold.index, "epoch": epoch, "logs": logs})
 
-        histories[cfg.name] = models.fit(
+        histories[name] = models.fit(
             model,
             x[fit],
             windows.labels[fit],
@@ -142,11 +144,11 @@ def _fit_predict(
             progress=on_epoch,
         )
         raw = models.predict(model, x[test])
-        scores[cfg.name] = models.to_score(raw, cfg, windows.label, windows.n_classes)
+        scores[name] = models.to_score(raw, cfg, windows.label, windows.n_classes)
         if directory is not None:
             models.save_model(
                 model,
-                directory / f"fold-{fold.index}" / f"{cfg.name}.keras",
+                directory / f"fold-{fold.index}" / f"{name}.keras",
                 {"model": cfg.model_dump(), "fold": fold.index, "label": windows.label},
             )
     return scores, histories
@@ -175,12 +177,14 @@ def out_of_sample(
     for cfg in config.models:  # refuse incompatible choices before any training
         models.check_compatible(cfg, windows.label, windows.n_classes)
     shape = (windows.x.shape[1], windows.x.shape[2])
+    variants = seed_variants(config)  # each model once per seed (seed repeats)
     builds = {
-        cfg.name: models.FreshModel(cfg, shape, windows.label, windows.n_classes)
-        for cfg in config.models
+        v.name: models.FreshModel(v.model, shape, windows.label, windows.n_classes)
+        for v in variants
     }
+    kinds = {v.name: "model" if v.primary else SEED_KIND for v in variants}
     per_fold: dict[str, list[pd.DataFrame]] = {}
-    histories: dict[str, list[dict[str, list[float]]]] = {m.name: [] for m in config.models}
+    histories: dict[str, list[dict[str, list[float]]]] = {v.name: [] for v in variants}
     samples = []
     for fold in folds:
         masks = fold_masks(windows.dates, windows.label_dates, fold)
@@ -193,12 +197,14 @@ def out_of_sample(
             )
         x = rescale(windows, fit) if config.window.scale else windows.x
         scores, fold_histories = _fit_predict(
-            windows, x, masks, config, fold, builds, directory, progress
+            windows, x, masks, variants, fold, builds, directory, progress
         )
         for name, history in fold_histories.items():
             histories[name].append(history)
         for name, score in scores.items():
-            per_fold.setdefault(name, []).append(_rows(name, "model", fold, windows, test, score))
+            per_fold.setdefault(name, []).append(
+                _rows(name, kinds[name], fold, windows, test, score)
+            )
         for name in BASELINES:
             score = window_baseline_scores(name, windows, fit, test)
             per_fold.setdefault(name, []).append(
