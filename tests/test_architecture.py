@@ -24,6 +24,7 @@ STAGES = (
     "evaluate",
     "report",
     "pipeline",
+    "lab",
     "cli",
 )
 MAX_LINES = 300

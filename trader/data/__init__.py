@@ -6,6 +6,7 @@
 - `validate`: the rules every bar passes before it is written
 - `bars`: tidy bars as validated per-ticker frames
 - `predictions`: predictions made elsewhere, as a checked (date, ticker, score) table
+- `lab_records`: the lab's experiments and trials, written idempotently
 - `records`: run records (config, seeds, versions, data hash, metrics, predictions, trades)
 """
 
@@ -20,6 +21,19 @@ from trader.data.ingestion import (
     read_csv,
     read_sample,
     sample_tickers,
+)
+from trader.data.lab_records import (
+    TrialRow,
+    claim_trial,
+    delete_experiment,
+    experiment_spec,
+    fail_trial,
+    finish_trial,
+    lab_experiments,
+    lab_trials,
+    register_trials,
+    reopen_trials,
+    save_experiment,
 )
 from trader.data.migrate import MIGRATIONS_DIR, alembic_config
 from trader.data.predictions import read_predictions, tidy_predictions
@@ -47,19 +61,30 @@ __all__ = [
     "Instrument",
     "RunRecord",
     "Store",
+    "TrialRow",
     "alembic_config",
+    "claim_trial",
+    "delete_experiment",
     "drop_invalid",
+    "experiment_spec",
+    "fail_trial",
     "fetch_yahoo",
+    "finish_trial",
     "get_run",
     "ingest",
     "ingest_yahoo",
+    "lab_experiments",
+    "lab_trials",
     "list_runs",
     "read_csv",
     "read_predictions",
     "read_sample",
+    "register_trials",
+    "reopen_trials",
     "run_predictions",
     "run_trades",
     "sample_tickers",
+    "save_experiment",
     "save_run",
     "ticker_frames",
     "tidy_predictions",

@@ -18,6 +18,7 @@ from trader.evaluate.predictions import direction_scores, hits, prediction_table
 from trader.evaluate.replay import ReplayResult, causes, frame_differences, metric_differences
 from trader.evaluate.stats import (
     binomial_test,
+    deflated_sharpe_from_stats,
     deflated_sharpe_ratio,
     edge_verdict,
     probabilistic_sharpe_ratio,
@@ -32,6 +33,7 @@ __all__ = [
     "binomial_test",
     "causes",
     "daily_returns",
+    "deflated_sharpe_from_stats",
     "deflated_sharpe_ratio",
     "direction_scores",
     "drawdown",

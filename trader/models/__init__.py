@@ -25,6 +25,8 @@ from trader.models.quiet import import_quietly
 
 import_quietly()
 
+from trader.models.activations import curves as activation_curves
+from trader.models.activations import hidden_activations
 from trader.models.builders import build_model
 from trader.models.compat import check_compatible
 from trader.models.encoding import Encoding, encode_labels
@@ -41,7 +43,7 @@ from trader.models.registry import (
     names,
 )
 from trader.models.reuse import FreshModel
-from trader.models.seeding import seed_everything
+from trader.models.seeding import limit_threads, seed_everything
 from trader.models.training import fit, predict
 
 __all__ = [
@@ -51,6 +53,7 @@ __all__ = [
     "Kind",
     "Preset",
     "ResolvedModel",
+    "activation_curves",
     "build_model",
     "canonical_name",
     "check_compatible",
@@ -61,6 +64,8 @@ __all__ = [
     "get_loss",
     "get_metric",
     "get_optimizer",
+    "hidden_activations",
+    "limit_threads",
     "load_model",
     "names",
     "predict",

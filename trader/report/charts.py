@@ -31,7 +31,7 @@ def equity_chart(equity: dict[str, pd.Series], path: Path, title: str) -> Path:
     ax.grid(alpha=0.3)
     ax.legend()
     fig.autofmt_xdate()
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def drawdown_chart(equity: dict[str, pd.Series], path: Path) -> Path:
@@ -44,7 +44,7 @@ def drawdown_chart(equity: dict[str, pd.Series], path: Path) -> Path:
     ax.grid(alpha=0.3)
     ax.legend()
     fig.autofmt_xdate()
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def training_chart(histories: dict[str, list[dict[str, list[float]]]], path: Path) -> Path:
@@ -77,10 +77,10 @@ def training_chart(histories: dict[str, list[dict[str, list[float]]]], path: Pat
             ax.set_xlabel("epoch")
             ax.grid(alpha=0.3)
             ax.legend(fontsize="x-small")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
-def _save(fig: Figure, path: Path) -> Path:
+def save_figure(fig: Figure, path: Path) -> Path:
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
