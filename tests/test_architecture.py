@@ -24,6 +24,7 @@ STAGES = (
     "evaluate",
     "report",
     "pipeline",
+    "lab",
     "operations",
     "cli",
 )

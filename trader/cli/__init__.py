@@ -7,6 +7,7 @@
   ``signals [history]``, ``scheduler [run-once|history]``, ``data verify/export/update``
   (`service`: their shared options and the data-quality exit code 3)
 - `trials`: ``trials`` (the trial registry behind the deflated Sharpe ratios)
+- `lab`: ``experiment run/list/show/report/delete``, ``plot activations``
 - `common`: shared options, one-line errors, consoles, JSON output; `progress`: the progress bars
 """
 
@@ -14,12 +15,12 @@ from __future__ import annotations
 
 import typer
 
-from trader.cli import data, dataops, models, research, runs, scheduler, signals, trials
+from trader.cli import data, dataops, lab, models, research, runs, scheduler, signals, trials
 
 app = typer.Typer(
     help="Stock-prediction trading research.", no_args_is_help=True, pretty_exceptions_enable=False
 )
-for group in (data, research, runs, trials, models, signals, scheduler, dataops):
+for group in (data, research, runs, trials, lab, models, signals, scheduler, dataops):
     group.register(app)
 
 

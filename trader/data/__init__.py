@@ -6,6 +6,7 @@
 - `validate`: the rules every bar passes before it is written
 - `bars`: tidy bars as validated per-ticker frames
 - `predictions`: predictions made elsewhere, as a checked (date, ticker, score) table
+- `lab_records`: the lab's experiments and trials, written idempotently
 - `records`: run records (config, seeds, versions, data hash, metrics, predictions, trades)
 - `service_tables`: tables of the unattended service (promoted models, signals, restatements,
   job claims and runs), used by `trader.operations`
@@ -23,6 +24,19 @@ from trader.data.ingestion import (
     read_csv,
     read_sample,
     sample_tickers,
+)
+from trader.data.lab_records import (
+    TrialRow,
+    claim_trial,
+    delete_experiment,
+    experiment_spec,
+    fail_trial,
+    finish_trial,
+    lab_experiments,
+    lab_trials,
+    register_trials,
+    reopen_trials,
+    save_experiment,
 )
 from trader.data.migrate import MIGRATIONS_DIR, alembic_config
 from trader.data.predictions import read_predictions, tidy_predictions
@@ -76,23 +90,34 @@ __all__ = [
     "Store",
     "Trial",
     "TrialRecord",
+    "TrialRow",
     "alembic_config",
+    "claim_trial",
     "dataset_of",
     "dataset_trials",
+    "delete_experiment",
     "drop_invalid",
+    "experiment_spec",
+    "fail_trial",
     "fetch_yahoo",
+    "finish_trial",
     "get_run",
     "ingest",
     "ingest_yahoo",
+    "lab_experiments",
+    "lab_trials",
     "list_runs",
     "list_trials",
     "read_csv",
     "read_predictions",
     "read_sample",
+    "register_trials",
+    "reopen_trials",
     "reset_trials",
     "run_predictions",
     "run_trades",
     "sample_tickers",
+    "save_experiment",
     "save_run",
     "save_trials",
     "ticker_frames",

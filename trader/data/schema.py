@@ -169,3 +169,38 @@ class Trial(Base):
     sharpe: Mapped[float | None] = mapped_column(Float)
     excess_sharpe: Mapped[float | None] = mapped_column(Float)
     config: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class LabExperiment(Base):
+    """An experiment of the lab (`trader.lab`): the checked content of its file, as last run."""
+
+    __tablename__ = "lab_experiments"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    source: Mapped[str] = mapped_column(Text)
+    spec: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LabTrial(Base):
+    """One configuration x seed of an experiment; its unique key makes every write idempotent."""
+
+    __tablename__ = "lab_trials"
+    __table_args__ = (Index("ix_lab_trials_experiment", "experiment"),)
+
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    experiment: Mapped[str] = mapped_column(String(64))
+    config_key: Mapped[str] = mapped_column(String(32))
+    ordinal: Mapped[int] = mapped_column(Integer)
+    repeat: Mapped[int] = mapped_column(Integer)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    config: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16))
+    run_id: Mapped[str | None] = mapped_column(String(64))
+    record_id: Mapped[str | None] = mapped_column(String(64))
+    metrics: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    worker: Mapped[str | None] = mapped_column(String(128))
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -154,7 +154,7 @@ class Store:
             for values in zip(*columns.values(), strict=True)
         ]
         with self._errors(), self._ready_engine().begin() as conn:
-            dialect = _dialect_insert(conn)
+            dialect = dialect_insert(conn)
             if tickers:
                 new = dialect(_INSTRUMENTS).on_conflict_do_nothing(index_elements=["ticker"])
                 conn.execute(new, [{"ticker": t, "created_at": started} for t in tickers])
@@ -278,7 +278,7 @@ class Store:
         return frame.astype({"id": "int64", "rows_written": "int64"})
 
 
-def _dialect_insert(conn: Connection) -> Any:
+def dialect_insert(conn: Connection) -> Any:
     """The dialect's ``insert`` (which has ``on_conflict_do_update``)."""
     name = conn.dialect.name
     if name == "sqlite":

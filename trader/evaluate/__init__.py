@@ -27,6 +27,7 @@ from trader.evaluate.replay import ReplayResult, causes, frame_differences, metr
 from trader.evaluate.stats import (
     binomial_test,
     calls_test,
+    deflated_sharpe_from_stats,
     deflated_sharpe_ratio,
     holm,
     mcnemar,
@@ -54,6 +55,7 @@ __all__ = [
     "causes",
     "count_trials",
     "daily_returns",
+    "deflated_sharpe_from_stats",
     "deflated_sharpe_ratio",
     "direction_scores",
     "drawdown",

@@ -238,3 +238,23 @@ def mcnemar(first_hits: npt.ArrayLike, second_hits: npt.ArrayLike) -> McNemar:
         else float(sps.binomtest(first_only, discordant, 0.5, alternative="two-sided").pvalue)
     )
     return McNemar(first_only, second_only, len(a), p)
+
+
+def deflated_sharpe_from_stats(
+    sharpe: float,
+    n_obs: int,
+    n_trials: int,
+    trial_sharpes: Sequence[float] | npt.ArrayLike,
+    skewness: float = 0.0,
+    kurtosis: float = 3.0,
+) -> float:
+    """DSR from summary statistics: the PSR of a per-period ``sharpe`` (``n_obs`` returns)
+    against the expected best of ``n_trials`` skill-less trials whose Sharpe ratios vary like
+    ``trial_sharpes`` (per period, sample variance). For comparing stored results whose return
+    series are not at hand; skewness and kurtosis default to a normal distribution's."""
+    trials = np.asarray(trial_sharpes, dtype=float).reshape(-1)
+    trials = trials[np.isfinite(trials)]
+    if n_trials < 1 or len(trials) < 2 or not math.isfinite(sharpe):
+        return math.nan
+    benchmark = expected_max_sharpe(n_trials, float(trials.var(ddof=1)))
+    return probabilistic_sharpe_ratio_from_stats(sharpe, n_obs, skewness, kurtosis, benchmark)

@@ -26,6 +26,8 @@ from trader.models.quiet import import_quietly
 
 import_quietly()
 
+from trader.models.activations import curves as activation_curves
+from trader.models.activations import hidden_activations
 from trader.models.builders import build_model
 from trader.models.calls import CLASS_NAMES, to_calls
 from trader.models.compat import check_compatible
@@ -43,7 +45,7 @@ from trader.models.registry import (
     names,
 )
 from trader.models.reuse import FreshModel
-from trader.models.seeding import seed_everything
+from trader.models.seeding import limit_threads, seed_everything
 from trader.models.training import fit, predict
 
 __all__ = [
@@ -54,6 +56,7 @@ __all__ = [
     "Kind",
     "Preset",
     "ResolvedModel",
+    "activation_curves",
     "build_model",
     "canonical_name",
     "check_compatible",
@@ -64,6 +67,8 @@ __all__ = [
     "get_loss",
     "get_metric",
     "get_optimizer",
+    "hidden_activations",
+    "limit_threads",
     "load_model",
     "names",
     "predict",

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from typing import Any
 
 import keras
+import numpy as np
+import tensorflow as tf
 
 from trader.models.lookup import Registry, serializable
 
@@ -72,3 +74,24 @@ def get(name: str) -> Activation:
 def canonical(name: str) -> str:
     """The canonical name of activation ``name`` (``LeakyReLU`` -> ``leaky_relu``)."""
     return REGISTRY.lookup(name).canonical
+
+
+def hidden_activations() -> list[str]:
+    """The canonical activations usable on hidden layers element-wise (the lab sweeps these):
+    every one but those that normalize across units or change their number."""
+    return [n for n in REGISTRY.canonical_names() if n not in ACROSS_UNITS | SHAPE_CHANGING]
+
+
+def curves(x: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each hidden activation's values and derivative at the points ``x`` (a 1-d array),
+    the derivative by TensorFlow's automatic differentiation (seed 001's charts)."""
+    points = tf.constant(np.asarray(x, dtype=np.float32))
+    out = {}
+    for name in hidden_activations():
+        function = get(name)
+        with tf.GradientTape() as tape:
+            tape.watch(points)
+            values = function(points)
+        slope = tape.gradient(values, points)
+        out[name] = (np.asarray(values), np.asarray(slope))
+    return out

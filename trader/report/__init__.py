@@ -4,6 +4,7 @@
 - `rows`: the tables and verdict lines as formatted cells, shared by the terminal and the HTML
 - `tables`: those tables drawn by rich for the terminal
 - `html`: ``report.html``, self-contained (charts as base64 PNGs, a jinja2 template)
+- `lab_charts`: the experiment lab's charts (trade-offs, heat maps, activations)
 - `charts`: equity, drawdown and training-curve PNGs, a distinct line per contender
 - `jsonable`: plain JSON (NaN as null) of numpy and pandas values
 """
@@ -22,13 +23,16 @@ from trader.report.build import (
 from trader.report.charts import line_styles
 from trader.report.html import HTML_FILE, html_report, write_html
 from trader.report.jsonable import json_safe
+from trader.report.lab_charts import activation_chart, heatmap_chart, tradeoff_chart
 from trader.report.rows import num, pct
 from trader.report.tables import render, text_lines
 
 __all__ = [
     "HTML_FILE",
     "REPORT_FILE",
+    "activation_chart",
     "build_report",
+    "heatmap_chart",
     "html_report",
     "json_safe",
     "line_styles",
@@ -40,6 +44,7 @@ __all__ = [
     "report_runs",
     "save_report_json",
     "text_lines",
+    "tradeoff_chart",
     "write_html",
     "write_report",
 ]

@@ -73,7 +73,7 @@ def equity_chart(
     equity: dict[str, pd.Series], path: Path, title: str, models: frozenset[str] = frozenset()
 ) -> Path:
     """`equity_figure` saved as a PNG."""
-    return _save(equity_figure(equity, title, models), path)
+    return save_figure(equity_figure(equity, title, models), path)
 
 
 def drawdown_chart(
@@ -89,7 +89,7 @@ def drawdown_chart(
     ax.grid(alpha=0.3)
     _legend(ax, len(equity))
     fig.autofmt_xdate()
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def training_chart(histories: dict[str, list[dict[str, list[float]]]], path: Path) -> Path:
@@ -122,10 +122,10 @@ def training_chart(histories: dict[str, list[dict[str, list[float]]]], path: Pat
             ax.set_xlabel("epoch")
             ax.grid(alpha=0.3)
             ax.legend(fontsize="x-small")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
-def _save(fig: Figure, path: Path) -> Path:
+def save_figure(fig: Figure, path: Path) -> Path:
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
