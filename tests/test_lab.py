@@ -24,6 +24,7 @@ from trader.lab import (
     parse_experiment,
     run_experiment,
     trials_table,
+    write_experiment_report,
 )
 from trader.lab import runner as runner_module
 from trader.lab.search import Finished, ask_batch
@@ -243,3 +244,42 @@ def test_a_real_tiny_sweep_end_to_end(store: Store) -> None:
     table = trials_table(lab_trials(store, "t"))
     assert set(table["param:models.net.activation"]) == {"relu", "tanh"}
     assert table["train_seconds"].gt(0).all() and table["hit_rate"].between(0, 1).all()
+    assert table["excess_sharpe"].notna().all() and table["dataset"].notna().all()
+
+    files = write_experiment_report(store, "t")
+    html = Path(files["report"]).read_text()
+    assert "Experiment t" in html and html.count("data:image/png;base64,") == 2  # trade-off, equity
+    assert "within seed noise" in html or "seed noise of sharpe is unknown" in html
+    assert Path(files["equity"]).stat().st_size > 10_000
+
+
+def test_the_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from trader.cli import app
+
+    _fake_pipeline(monkeypatch, [], stop_after=99)
+    db = f"sqlite:///{tmp_path / 'lab.db'}"
+    file = tmp_path / "e.yaml"
+    file.write_text(
+        "name: cli\nbase:\n"
+        + "".join(f"  {k}: {v!r}\n" for k, v in BASE.items()).replace("'", '"')
+        + "sweep:\n  params:\n    window.length: [4, 6]\n"
+    )
+    runner = CliRunner()
+    done = runner.invoke(app, ["experiment", "run", str(file), "--db", db])
+    assert done.exit_code == 0, done.output
+    assert "2 configurations, 2 of 2 trials done" in done.output
+    listed = runner.invoke(app, ["experiment", "list", "--json", "--db", db])
+    assert '"done": 2' in listed.output
+    shown = runner.invoke(app, ["experiment", "show", "cli", "--db", db])
+    assert "length" in shown.output and "one seed per configuration" in shown.output
+    wrong = runner.invoke(app, ["experiment", "show", "clj", "--db", db])
+    assert wrong.exit_code == 2 and "did you mean 'cli'" in wrong.output
+    assert runner.invoke(app, ["experiment", "delete", "cli", "--db", db]).exit_code == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "name: x\nbase: {models: [{name: net}]}\nsweep: {params: {window.lenght: [3]}}\n"
+    )
+    refused = runner.invoke(app, ["experiment", "run", str(bad), "--db", db])
+    assert refused.exit_code == 2 and "did you mean 'length'" in refused.output

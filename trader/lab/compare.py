@@ -115,7 +115,10 @@ def noise_statements(experiment: Experiment, ranked: pd.DataFrame) -> list[str]:
     metric = experiment.objective if experiment.objective in ranked else "sharpe"
     if len(ranked) < 2:
         return ["one configuration: nothing to compare"]
-    spread = float(np.nanmean(ranked.get(f"{metric}_std", pd.Series(dtype=float))))
+    spreads = ranked.get(f"{metric}_std", pd.Series(dtype=float)).to_numpy(float)
+    spread = (
+        float(np.mean(spreads[np.isfinite(spreads)])) if np.isfinite(spreads).any() else math.nan
+    )
     best = ranked.iloc[0]
     lines = []
     if not math.isfinite(spread):
@@ -125,7 +128,7 @@ def noise_statements(experiment: Experiment, ranked: pd.DataFrame) -> list[str]:
         )
     for _, other in ranked.iloc[1:].iterrows():
         gap = float(best[metric]) - float(other[metric])
-        name = _describe(best), _describe(other)
+        name = f"{{{describe(best)}}}", f"{{{describe(other)}}}"
         if math.isfinite(spread) and abs(gap) > 2 * spread:
             lines.append(
                 f"{name[0]} vs {name[1]}: {metric} differs by {gap:+.3f}, more than twice the "
@@ -145,6 +148,16 @@ def noise_statements(experiment: Experiment, ranked: pd.DataFrame) -> list[str]:
     return lines
 
 
-def _describe(row: pd.Series) -> str:
-    parts = [f"{k.split(':', 1)[1]}={row[k]}" for k in row.index if str(k).startswith("param:")]
-    return "{" + ", ".join(parts) + "}" if parts else str(row["config_key"])
+def short_names(keys: list[str]) -> dict[str, str]:
+    """Key paths by their last part (``models.net.activation`` -> ``activation``), unless two
+    share it."""
+    last = [k.split(".")[-1] for k in keys]
+    return {k: (tail if last.count(tail) == 1 else k) for k, tail in zip(keys, last, strict=True)}
+
+
+def describe(row: pd.Series) -> str:
+    """A configuration in words: ``activation=relu, kind=lstm``."""
+    params = [str(k).split(":", 1)[1] for k in row.index if str(k).startswith("param:")]
+    names = short_names(params)
+    text = ", ".join(f"{names[p]}={row[f'param:{p}']}" for p in params)
+    return text or str(row["config_key"])

@@ -22,10 +22,24 @@ from trader.data import (
     lab_trials,
 )
 from trader.errors import ConfigError, did_you_mean
-from trader.lab.compare import Registry, comparison, noise_statements, trials_table
+from trader.lab.compare import (
+    Registry,
+    comparison,
+    describe,
+    noise_statements,
+    short_names,
+    trials_table,
+)
+from trader.lab.equity import best_equity
 from trader.lab.experiment import Experiment, parse_experiment
 from trader.report import activation_chart as draw_activations
-from trader.report import heatmap_chart, json_safe, tradeoff_chart
+from trader.report import (
+    equity_chart,
+    heatmap_chart,
+    json_safe,
+    tradeoff_chart,
+    write_experiment_html,
+)
 
 SHOWN = ("hit rate", "AUC", "return", "Sharpe", "Sharpe 95% CI", "DSR", "max DD", "epochs",
          "train s")  # fmt: skip
@@ -53,7 +67,8 @@ def forget_experiment(store: Store, name: str) -> None:
 def _cell(value: Any, spread: Any = None, kind: str = "num") -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "-"
-    text = f"{value:.1%}" if kind == "pct" else f"{value:.2f}" if kind == "num" else str(value)
+    formats = {"pct": "{:.1%}", "num": "{:.2f}", "one": "{:.1f}"}
+    text = formats.get(kind, "{}").format(value)
     if spread is not None and isinstance(spread, float) and math.isfinite(spread):
         text += f" ±{spread:.1%}" if kind == "pct" else f" ±{spread:.2f}"
     return text
@@ -65,11 +80,12 @@ def experiment_result(store: Store, name: str) -> dict[str, Any]:
     table = trials_table(lab_trials(store, name))
     ranked = comparison(experiment, table, _registry(store, table))
     params = [c for c in ranked.columns if c.startswith("param:")]
-    columns = ["rank", *[p.split(":", 1)[1] for p in params], "seeds", *SHOWN]
+    names = short_names([p.split(":", 1)[1] for p in params])
+    columns = ["rank", *names.values(), "seeds", *SHOWN]
     rows = []
     for _, r in ranked.iterrows():
         row = {"rank": str(r["rank"]), "seeds": str(r["seeds"])}
-        row.update({p.split(":", 1)[1]: str(r[p]) for p in params})
+        row.update({names[p.split(":", 1)[1]]: str(r[p]) for p in params})
         row["hit rate"] = _cell(r.get("hit_rate"), r.get("hit_rate_std"), "pct")
         row["AUC"] = _cell(r.get("auc"), r.get("auc_std"))
         row["return"] = _cell(r.get("total_return"), r.get("total_return_std"), "pct")
@@ -79,7 +95,7 @@ def experiment_result(store: Store, name: str) -> dict[str, Any]:
         )
         row["DSR"] = _cell(r.get("dsr"))
         row["max DD"] = _cell(r.get("max_drawdown"), None, "pct")
-        row["epochs"] = _cell(r.get("epochs"))
+        row["epochs"] = _cell(r.get("epochs"), None, "one")
         row["train s"] = _cell(r.get("train_seconds"), r.get("train_seconds_std"))
         rows.append(row)
     statements = noise_statements(experiment, ranked) if len(ranked) else ["no trial done yet"]
@@ -113,19 +129,62 @@ def _registry(store: Store, table: pd.DataFrame) -> Registry | None:
     return Registry(len(recorded), sharpes)
 
 
+BEST = 3  # configurations whose equity is drawn against buy-and-hold
+CAPTIONS = {
+    "tradeoff": "Accuracy against training time, one point per configuration (mean over seeds)",
+    "heatmap": "The objective over the two swept keys (mean over seeds)",
+    "equity": "Portfolio value of the best configurations (first seed) and buy-and-hold",
+}
+
+
 def write_experiment_report(store: Store, name: str) -> dict[str, str]:
-    """``comparison.json``, ``comparison.csv`` and charts under ``data/reports/experiments/``."""
+    """``report.html``, ``comparison.json``, ``comparison.csv`` and the charts, under
+    ``data/reports/experiments/<name>/``."""
     experiment = stored_experiment(store, name)
     result = experiment_result(store, name)
     ranked = pd.DataFrame(result["comparison"])
     folder = paths.reports_dir() / "experiments" / name
     folder.mkdir(parents=True, exist_ok=True)
-    files = {"report": folder / "comparison.json", "table": folder / "comparison.csv"}
-    files["report"].write_text(json.dumps(result, indent=2, allow_nan=False))
+    files = {"json": folder / "comparison.json", "table": folder / "comparison.csv"}
+    files["json"].write_text(json.dumps(result, indent=2, allow_nan=False))
     ranked.to_csv(files["table"], index=False)
+    charts: dict[str, Path] = {}
     if not ranked.empty:
-        files.update(_charts(experiment, ranked, folder))
-    return {k: str(v) for k, v in files.items()}
+        charts = _charts(experiment, ranked, folder)
+        charts.update(_equity(store, name, ranked, folder))
+    page = {
+        "name": name,
+        "description": experiment.description,
+        "method": experiment.sweep.method,
+        "keys": list(experiment.sweep.choices),
+        "configurations": len(ranked),
+        "repeats": experiment.repeats,
+        "objective": experiment.objective,
+        "statements": result["statements"],
+        "columns": result["columns"],
+        "rows": result["table"],
+        "left": 1 + len([c for c in ranked.columns if str(c).startswith("param:")]),
+    }
+    files["report"] = write_experiment_html(
+        page, [(path, CAPTIONS[key]) for key, path in charts.items()], folder
+    )
+    return {k: str(v) for k, v in {**files, **charts}.items()}
+
+
+def _equity(store: Store, name: str, ranked: pd.DataFrame, folder: Path) -> dict[str, Path]:
+    table = trials_table(lab_trials(store, name))
+    first = table.sort_values("repeat").drop_duplicates("config_key").set_index("config_key")
+    runs = {
+        f"#{int(row['rank'])} {describe(row)}": str(first.at[row["config_key"], "run_id"])
+        for _, row in ranked.head(BEST).iterrows()
+    }
+    equity = best_equity(store, runs)
+    if not equity:
+        return {}
+    path = equity_chart(
+        equity, folder / "equity.png", f"{name}: best configurations", frozenset(runs)
+    )
+    return {"equity": path}
 
 
 def _charts(experiment: Experiment, ranked: pd.DataFrame, folder: Path) -> dict[str, Path]:

@@ -20,8 +20,8 @@ from trader.report.build import (
     save_report_json,
     write_report,
 )
-from trader.report.charts import line_styles
-from trader.report.html import HTML_FILE, html_report, write_html
+from trader.report.charts import equity_chart, line_styles
+from trader.report.html import HTML_FILE, html_report, write_experiment_html, write_html
 from trader.report.jsonable import json_safe
 from trader.report.lab_charts import activation_chart, heatmap_chart, tradeoff_chart
 from trader.report.rows import num, pct
@@ -32,6 +32,7 @@ __all__ = [
     "REPORT_FILE",
     "activation_chart",
     "build_report",
+    "equity_chart",
     "heatmap_chart",
     "html_report",
     "json_safe",
@@ -45,6 +46,7 @@ __all__ = [
     "save_report_json",
     "text_lines",
     "tradeoff_chart",
+    "write_experiment_html",
     "write_html",
     "write_report",
 ]

@@ -72,6 +72,15 @@ def _models(report: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def _environment() -> Environment:
+    """Templates with autoescaping everywhere (every name on a page is escaped)."""
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+    )
+
+
 def html_report(report: dict[str, Any], directory: Path) -> str:
     """The page for ``report``, with the charts found in ``directory`` embedded."""
     charts = [c for file, caption in CHARTS if (c := _png(directory / file, caption))]
@@ -79,11 +88,7 @@ def html_report(report: dict[str, Any], directory: Path) -> str:
     notes = [line for line in [trials_line(report)] if line]
     if report.get("audit"):
         notes.append(f"leakage audit: {report['audit']['verdict']}")
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        undefined=StrictUndefined,
-    )
+    env = _environment()
     folds = [
         {c: str(f.get("index" if c == "fold" else c, ""))[:10] for c in FOLD_COLUMNS}
         for f in report.get("folds", [])
@@ -109,4 +114,18 @@ def write_html(report: dict[str, Any], directory: Path) -> Path:
     """Write ``report.html`` into ``directory`` (beside ``report.json`` and the charts)."""
     path = directory / HTML_FILE
     path.write_text(html_report(report, directory), encoding="utf-8")
+    return path
+
+
+def write_experiment_html(
+    page: dict[str, Any], charts: list[tuple[Path, str]], directory: Path
+) -> Path:
+    """``report.html`` of an experiment (`trader.lab`): its statements, ranking table and
+    ``charts`` (PNG files with captions) embedded. ``page`` holds ``name``, ``description``,
+    ``method``, ``keys``, ``configurations``, ``repeats``, ``objective``, ``statements``,
+    ``columns`` and ``rows`` (cells as text), and ``left`` (leading text columns)."""
+    images = [c for path, caption in charts if (c := _png(path, caption))]
+    html = _environment().get_template("experiment.html.j2").render(**page, charts=images)
+    path = directory / HTML_FILE
+    path.write_text(html, encoding="utf-8")
     return path
