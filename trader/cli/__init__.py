@@ -11,9 +11,13 @@ from __future__ import annotations
 import typer
 
 from trader.cli import data, research, runs
+from trader.cli.common import OneLineErrors
 
 app = typer.Typer(
-    help="Stock-prediction trading research.", no_args_is_help=True, pretty_exceptions_enable=False
+    help="Stock-prediction trading research.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    cls=OneLineErrors,
 )
 for group in (data, research, runs):
     group.register(app)

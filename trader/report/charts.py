@@ -1,5 +1,9 @@
 """PNG charts drawn with matplotlib directly (backtrader's own plotting breaks on current
-matplotlib): equity against buy-and-hold, drawdown, training curves."""
+matplotlib): equity against buy-and-hold, drawdown, training curves.
+
+Names (tickers, models, strategies, run ids) are drawn literally: every text passes through
+`literal`, so a ``$`` never starts matplotlib's math mode.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,11 @@ from matplotlib.figure import Figure
 from trader.evaluate import drawdown
 
 
+def literal(text: object) -> str:
+    """``text`` as matplotlib draws it literally (``$`` escaped: no mathtext)."""
+    return str(text).replace("$", r"\$")
+
+
 def equity_chart(equity: dict[str, pd.Series], path: Path, title: str) -> Path:
     """Portfolio value of each strategy, as growth of 1."""
     fig, ax = plt.subplots(figsize=(10, 5))
@@ -22,11 +31,11 @@ def equity_chart(equity: dict[str, pd.Series], path: Path, title: str) -> Path:
         ax.plot(
             series.index,
             series / series.iloc[0],
-            label=name,
+            label=literal(name),
             lw=2 if name != "buy_and_hold" else 1.5,
             ls="--" if name == "buy_and_hold" else "-",
         )
-    ax.set_title(title)
+    ax.set_title(literal(title))
     ax.set_ylabel("growth of 1")
     ax.grid(alpha=0.3)
     ax.legend()
@@ -38,7 +47,7 @@ def drawdown_chart(equity: dict[str, pd.Series], path: Path) -> Path:
     """Drawdown from the running peak of each strategy."""
     fig, ax = plt.subplots(figsize=(10, 4))
     for name, series in equity.items():
-        ax.plot(series.index, drawdown(series) * 100, label=name)
+        ax.plot(series.index, drawdown(series) * 100, label=literal(name))
     ax.set_title("Drawdown")
     ax.set_ylabel("% below peak")
     ax.grid(alpha=0.3)
@@ -72,8 +81,14 @@ def training_chart(histories: dict[str, list[dict[str, list[float]]]], path: Pat
                     if not values:
                         continue
                     label = f"fold {k + 1} {series}" if len(folds) > 1 else series
-                    ax.plot(range(1, len(values) + 1), values, ls=style, color=shade, label=label)
-            ax.set_title(f"{name}: {key}")
+                    ax.plot(
+                        range(1, len(values) + 1),
+                        values,
+                        ls=style,
+                        color=shade,
+                        label=literal(label),
+                    )
+            ax.set_title(literal(f"{name}: {key}"))
             ax.set_xlabel("epoch")
             ax.grid(alpha=0.3)
             ax.legend(fontsize="x-small")

@@ -1,14 +1,35 @@
-"""The report on the terminal: rich tables and the plain verdicts."""
+"""The report on the terminal: rich tables and the plain verdicts.
+
+Names in a report (tickers, strategies, models, run ids) come from users: every table is a
+`LiteralTable`, whose title and text cells are shown as written, never read as rich markup.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from rich.console import Group, RenderableType
+from rich.style import StyleType
 from rich.table import Table
 from rich.text import Text
 
 TOTAL = "TOTAL"
+
+
+class LiteralTable(Table):
+    """A rich `Table` that shows its title and string cells literally (``[b]`` stays ``[b]``)."""
+
+    def __init__(self, title: str | None = None, **kwargs: Any) -> None:
+        super().__init__(title=None if title is None else Text(title), **kwargs)
+
+    def add_row(
+        self,
+        *renderables: RenderableType | None,
+        style: StyleType | None = None,
+        end_section: bool = False,
+    ) -> None:
+        cells = [Text(c) if isinstance(c, str) else c for c in renderables]
+        super().add_row(*cells, style=style, end_section=end_section)
 
 
 def pct(value: Any) -> str:
@@ -30,7 +51,7 @@ def _range(low: Any, high: Any, fmt: Any = num) -> str:
 
 
 def _table(title: str, columns: list[str], left: int = 2) -> Table:
-    table = Table(title=title, title_justify="left")
+    table = LiteralTable(title, title_justify="left")
     for i, col in enumerate(columns):
         # names and numbers are never cut short; headers may wrap
         table.add_column(col, justify="left" if i < left else "right", no_wrap=True)
