@@ -93,7 +93,7 @@ def db_upgrade(db: DbOption = None) -> None:
     """Apply the database migrations (also done automatically on first use)."""
     store = Store(db)
     store.upgrade()
-    err().print(f"database is up to date: {store.safe_url}", markup=False)
+    err().print(f"database is up to date: {store.safe_url}", markup=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -56,9 +56,14 @@ class RunFolder:
             self.unpublish()
 
     def publish(self) -> Path:
-        """Make the run visible (one rename); refuses to replace an existing run."""
+        """Make the run visible (one rename, after its files are flushed to disk); refuses to
+        replace an existing run."""
         try:
+            for path in sorted(self.staging.rglob("*")):
+                if path.is_file():
+                    _flush(path)
             os.rename(self.staging, self.final)
+            _flush(self.final.parent)
         except OSError as err:
             raise ConfigError(
                 f"run '{self.run_id}': cannot publish {self.final} ({err.strerror or err})"
@@ -74,6 +79,15 @@ class RunFolder:
     def discard(self) -> None:
         """Delete the unpublished files (a failed or interrupted run)."""
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _flush(path: Path) -> None:
+    """Write ``path`` (a file or a folder's entries) through to the disk."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def reserve_run(root: Path, run_id: str | None, taken: Callable[[str], bool]) -> RunFolder:
