@@ -380,8 +380,7 @@ def test_bad_input_is_one_clean_error(case: Case, corpus_db: str, tmp_path: Path
     assert fingerprint(corpus_db) == before
 
 
-SUBPROCESS_CASES = ["config_latin1", "set_cash_infinite", "url_port_not_a_number",
-                    "run_parent_path", "cli_unknown_option"]  # fmt: skip
+SUBPROCESS_CASES = ["config_latin1", "url_port_not_a_number", "cli_unknown_option"]
 
 
 @pytest.mark.parametrize("name", SUBPROCESS_CASES)
