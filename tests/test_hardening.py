@@ -52,10 +52,12 @@ SECTIONS: dict[str, type[BaseModel]] = {
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "reliability.md"
 
 
-def _numeric_options() -> list[tuple[str, list[object]]]:
-    """(section.option, constraints) of every number (or list of numbers) in a run config."""
+def _numeric_options(
+    sections: dict[str, type[BaseModel]] = SECTIONS,
+) -> list[tuple[str, list[object]]]:
+    """(section.option, constraints) of every number (or list of numbers) in the sections."""
     found = []
-    for prefix, section in SECTIONS.items():
+    for prefix, section in sections.items():
         for name, info in section.model_fields.items():
             annotation = info.annotation
             constraints = list(info.metadata)
@@ -82,6 +84,17 @@ def test_every_numeric_option_has_finite_bounds_and_is_documented() -> None:
         upper = [c for c in constraints if isinstance(c, annotated_types.Le | annotated_types.Lt)]
         assert lower and upper, f"{key} needs a lower and an upper bound"
         assert f"`{key}`" in documented, f"{key} is missing from docs/reliability.md"
+
+
+def test_every_numeric_strategy_parameter_has_finite_bounds() -> None:
+    from trader.signals import available
+
+    params = {name: cls.Params for name, cls in available().items()}
+    options = _numeric_options(params)
+    assert len(options) >= 10
+    for key, constraints in options:
+        kinds = {type(c).__name__ for c in constraints}
+        assert kinds & {"Ge", "Gt"} and kinds & {"Le", "Lt"}, f"{key} needs both bounds"
 
 
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf")])
