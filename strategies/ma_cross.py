@@ -10,8 +10,8 @@ from trader.signals import Strategy, StrategyParams, sma
 
 
 class MACrossParams(StrategyParams):
-    fast: int = Field(25, ge=1, description="days of the fast simple moving average")
-    slow: int = Field(75, ge=2, description="days of the slow simple moving average")
+    fast: int = Field(25, ge=1, le=1000, description="days of the fast simple moving average")
+    slow: int = Field(75, ge=2, le=1000, description="days of the slow simple moving average")
     allow_short: bool = Field(False, description="short while fast < slow instead of flat")
 
     @model_validator(mode="after")

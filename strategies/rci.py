@@ -17,10 +17,16 @@ class RCIParams(StrategyParams):
     oversold: float = Field(-80.0, ge=-100.0, le=100.0, description="oversold level")
     overbought: float = Field(80.0, ge=-100.0, le=100.0, description="overbought level")
     mid_max: float | None = Field(
-        0.0, description="entry needs the middle RCI below this (null: not checked)"
+        0.0,
+        ge=-100.0,
+        le=100.0,
+        description="entry needs the middle RCI below this (null: not checked)",
     )
     long_max: float | None = Field(
-        0.0, description="entry needs the long RCI below this (null: not checked)"
+        0.0,
+        ge=-100.0,
+        le=100.0,
+        description="entry needs the long RCI below this (null: not checked)",
     )
     max_hold: int | None = Field(
         None, ge=1, le=252, description="exit after this many days at the latest (null: no limit)"

@@ -1,9 +1,13 @@
-"""Where trader keeps its files: the bundled sample and the runtime files under ``data/``."""
+"""Where trader keeps its files: the bundled sample and the runtime files under ``data/``;
+writing them safely (writable folders checked first, files replaced atomically)."""
 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
+
+from trader.errors import ConfigError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
@@ -34,3 +38,40 @@ def models_dir() -> Path:
 
 def reports_dir() -> Path:
     return data_dir() / "reports"
+
+
+def partial_dir(root: Path) -> Path:
+    """Where work in progress under ``root`` is written before it is published by a rename
+    (``root/.partial``; what a killed process leaves there is never read and may be deleted)."""
+    return root / ".partial"
+
+
+def ensure_writable(directory: Path, what: str) -> Path:
+    """Create ``directory`` if needed and prove a file can be written there, or raise
+    `ConfigError` naming it (checked before long work, not after)."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=".write-test-"):
+            pass
+    except OSError as err:
+        reason = err.strerror or type(err).__name__
+        raise ConfigError(
+            f"{what} folder {directory} is not writable ({reason}); "
+            "fix its permissions or set TRADER_DATA_DIR"
+        ) from None
+    return directory
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``path`` so that readers see the old file or the whole new one, never a part
+    (a temporary file beside it, flushed, then renamed over it)."""
+    descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(name, path)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise

@@ -16,7 +16,6 @@ defaults), and the database as a `Store`, a URL or ``None`` (``$TRADER_DATABASE_
 from __future__ import annotations
 
 import json
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,24 +29,33 @@ from trader.config import (
     ConfigSource,
     RunConfig,
     StrategyConfig,
+    check_run_id,
     load_config,
     parse_config,
     recorded_seeds,
 )
 from trader.data import (
+    PREDICTIONS_FILE,
+    RUN_FILE,
     IngestReport,
     RunRecord,
     Store,
+    check_shared_dates,
     dataset_of,
     dataset_trials,
     get_run,
     ingest,
+    is_recorded,
+    new_run_id,
+    read_run,
     read_sample,
+    reserve_run,
     run_predictions,
     run_trades,
     save_run,
 )
-from trader.errors import ConfigError, DataError, did_you_mean
+from trader.data import trained_runs as _trained_runs
+from trader.errors import DataError
 from trader.evaluate import (
     AuditResult,
     ReplayResult,
@@ -63,15 +71,9 @@ from trader.report import build_report, save_report_json, write_report
 from trader.research import folds_table, out_of_sample
 from trader.signals import check_strategies, contenders
 
-RUN_FILE = "run.json"
-PREDICTIONS_FILE = "predictions.csv"
+__all__ = ["PREDICTIONS_FILE", "RUN_FILE", "new_run_id"]  # re-exported for callers
 
 StoreSource = Store | str | None
-
-
-def new_run_id() -> str:
-    """A sortable, unique run id: UTC timestamp plus 4 random hex digits."""
-    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2)
 
 
 @dataclass(frozen=True)
@@ -90,11 +92,14 @@ def open_store(store: StoreSource) -> Store:
 
 
 def load_bars(store: StoreSource, config: RunConfig) -> pd.DataFrame:
-    """The configured tickers' prices from the store (one query)."""
+    """The configured tickers' prices from the store (one query); tickers that share too few
+    dates for one window and its label are refused here, before any work."""
     data = config.data
-    return open_store(store).read_bars(
+    bars = open_store(store).read_bars(
         data.tickers, source=data.source, start=data.start, end=data.end
     )
+    check_shared_dates(bars, config.window.length + config.window.horizon + 1)
+    return bars
 
 
 def _provenance() -> dict[str, Any]:
@@ -108,66 +113,55 @@ def train(
     run_id: str | None = None,
     progress: Progress = quiet,
 ) -> TrainResult:
-    """Fit every model per fold, keep the out-of-sample predictions, record the run."""
+    """Fit every model per fold, keep the out-of-sample predictions, record the run.
+
+    The run is written under ``data/models/.partial/`` and appears under ``data/models/<run
+    id>/`` only when complete, then is recorded; the models folder and the database are
+    checked to be writable before training starts.
+    """
     config, db = load_config(config), open_store(store)
-    run_id = run_id or new_run_id()
     check_strategies(config.strategies)  # fail before training, not after
     progress("stage", {"name": "windows"})
     bars = load_bars(db, config)
-    directory = paths.models_dir() / run_id
-    oos = out_of_sample(bars, config, directory=directory, progress=progress)
-    folds = folds_table(oos.folds).reset_index()
-    meta = {
-        "run_id": run_id,
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "config": config.model_dump(mode="json"),
-        "protocol": config.protocol.kind,
-        "folds": json.loads(folds.to_json(orient="records", date_format="iso")),
-        "samples": oos.samples,
-        "histories": oos.histories,
-        "data_hash": data_hash(bars),
-    }
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / RUN_FILE).write_text(json.dumps(meta, indent=2))
-    oos.predictions.to_csv(directory / PREDICTIONS_FILE, index=False)
-    epochs = {name: [len(h.get("loss", [])) for h in hs] for name, hs in oos.histories.items()}
-    save_run(
-        db,
-        RunRecord(
-            id=run_id,
+    db.check_writable()
+    with reserve_run(paths.models_dir(), run_id, lambda i: is_recorded(db, i)) as folder:
+        oos = out_of_sample(bars, config, directory=folder.staging, progress=progress)
+        folds = folds_table(oos.folds).reset_index()
+        meta = {
+            "run_id": folder.run_id,
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "config": config.model_dump(mode="json"),
+            "protocol": config.protocol.kind,
+            "folds": json.loads(folds.to_json(orient="records", date_format="iso")),
+            "samples": oos.samples,
+            "histories": oos.histories,
+            "data_hash": data_hash(bars),
+        }
+        oos.predictions.to_csv(folder.staging / PREDICTIONS_FILE, index=False)
+        (folder.staging / RUN_FILE).write_text(json.dumps(meta, indent=2))
+        folder.publish()  # visible from here on, complete; taken back if recording fails
+        epochs = {name: [len(h.get("loss", [])) for h in hs] for name, hs in oos.histories.items()}
+        record = RunRecord(
+            id=folder.run_id,
             kind="train",
             config=meta["config"],
             data_hash=meta["data_hash"],
             seeds=recorded_seeds(config),
             metrics={"folds": meta["folds"], "samples": oos.samples, "epochs": epochs},
             **_provenance(),
-        ),
-        predictions=oos.predictions,
-    )
-    return TrainResult(run_id, directory, oos.histories, oos.samples)
+        )
+        save_run(db, record, predictions=oos.predictions, new=True)
+    return TrainResult(folder.run_id, folder.final, oos.histories, oos.samples)
 
 
 def trained_runs() -> list[str]:
-    """Ids of the trained runs on disk, oldest first."""
-    root = paths.models_dir()
-    if not root.exists():
-        return []
-    return sorted(p.parent.name for p in root.glob(f"*/{RUN_FILE}"))
+    """Ids of the complete trained runs on disk, oldest first."""
+    return _trained_runs(paths.models_dir())
 
 
 def load_run(run_id: str | None) -> tuple[str, dict[str, Any], pd.DataFrame]:
     """A trained run's metadata and out-of-sample predictions (default: the latest run)."""
-    runs = trained_runs()
-    if run_id is None:
-        if not runs:
-            raise ConfigError("no trained run yet: run `trader train` first")
-        run_id = runs[-1]
-    directory = paths.models_dir() / run_id
-    if not (directory / RUN_FILE).exists():
-        raise ConfigError(f"unknown run '{run_id}'{did_you_mean(run_id, runs)}")
-    meta = json.loads((directory / RUN_FILE).read_text())
-    predictions = pd.read_csv(directory / PREDICTIONS_FILE, parse_dates=["date"])
-    return run_id, meta, predictions
+    return read_run(paths.models_dir(), run_id)
 
 
 def backtest(
@@ -186,7 +180,10 @@ def backtest(
     if strategies is not None:
         check_strategies(strategies)
     db = open_store(store)
+    record_id = check_run_id(record_id) if record_id is not None else new_run_id()
     run_id, meta, predictions = load_run(run_id)
+    report_dir = paths.ensure_writable(paths.reports_dir() / run_id, "report")
+    db.check_writable()
     config = parse_config(meta["config"], origin=f"run {run_id}")
     if strategies is not None:
         config = config.model_copy(update={"strategies": strategies})
@@ -196,7 +193,6 @@ def backtest(
     start, end = predictions["date"].min(), predictions["date"].max()
     progress("stage", {"name": "strategies"})
     entrants = contenders(bars, predictions, config, config.strategies)
-    record_id = record_id or new_run_id()
     outcome = evaluate(  # past_trials: every trial recorded on this data, for the DSR
         bars, entrants, config, start=start, end=end, run_id=record_id, train_run_id=run_id,
         past_trials=dataset_trials(db, dataset_of(bars)), progress=progress,
@@ -205,7 +201,7 @@ def backtest(
     progress("stage", {"name": "report"})
     write_report(
         report,
-        paths.reports_dir() / run_id,
+        report_dir,
         equity=outcome.equity,
         histories=meta["histories"],
         predictions=predictions,
@@ -224,6 +220,7 @@ def backtest(
         ),
         trades=outcome.trades,
         trials=outcome.trials,
+        new=True,
     )
     return report
 

@@ -16,9 +16,13 @@ from __future__ import annotations
 import typer
 
 from trader.cli import data, dataops, lab, models, research, runs, scheduler, signals, trials
+from trader.cli.common import OneLineErrors
 
 app = typer.Typer(
-    help="Stock-prediction trading research.", no_args_is_help=True, pretty_exceptions_enable=False
+    help="Stock-prediction trading research.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    cls=OneLineErrors,
 )
 for group in (data, research, runs, trials, lab, models, signals, scheduler, dataops):
     group.register(app)

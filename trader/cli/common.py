@@ -5,15 +5,24 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
-import yaml
 from rich.console import Console
+from typer.core import TyperGroup
 
-from trader.config import DataConfig, RunConfig, load_config, with_override
+from trader.config import (
+    DataConfig,
+    RunConfig,
+    load_config,
+    parse_section,
+    read_yaml,
+    with_override,
+)
+from trader.data import masked
 from trader.errors import ConfigError, TraderError
 from trader.report import json_safe
 
@@ -43,18 +52,56 @@ DropOption = Annotated[
 ]
 
 
+def fail(message: str) -> typer.Exit:
+    """Print ``error: <message>`` as one line on stderr (passwords masked); the exit to raise."""
+    line = " ".join(masked(str(message)).split())
+    typer.echo(f"error: {line}", err=True)
+    return typer.Exit(2)
+
+
 def cli_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn a `TraderError` into one ``error:`` line on stderr and exit code 2."""
+    """Turn a `TraderError` into one ``error:`` line on stderr and exit code 2; so are the
+    file-system failures no check can foresee (disk full, a file removed meanwhile)."""
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except TraderError as err:
-            typer.echo(f"error: {err}", err=True)
-            raise typer.Exit(2) from None
+            raise fail(str(err)) from None
+        except OSError as err:
+            where = f"{err.filename}: " if err.filename else ""
+            raise fail(f"{where}{err.strerror or type(err).__name__}") from None
+        except MemoryError:
+            raise fail("out of memory; use fewer tickers, smaller models or batches") from None
 
     return wrapper
+
+
+@contextmanager
+def _usage_errors() -> Iterator[None]:
+    try:
+        yield
+    except typer.TyperException as err:  # click's usage errors: a bad option, a missing value
+        if type(err).__name__ == "NoArgsIsHelpError":
+            raise  # shows the help
+        ctx = getattr(err, "ctx", None)
+        where = f"{ctx.command_path}: " if ctx is not None else ""
+        see = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+        raise fail(f"{where}{err.format_message()}{see}") from None
+
+
+class OneLineErrors(TyperGroup):
+    """The `trader` command group: a usage error (unknown option, bad value, missing argument)
+    is one ``error:`` line and exit code 2, like every other error."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        with _usage_errors():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: Any) -> Any:
+        with _usage_errors():
+            return super().invoke(ctx)
 
 
 def out() -> Console:
@@ -77,10 +124,7 @@ def parse_override(text: str) -> tuple[str, Any]:
     key, sep, raw = text.partition("=")
     if not sep or not key.strip():
         raise ConfigError(f"--set {text!r}: expected KEY=VALUE, e.g. window.length=10")
-    try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
-    except yaml.YAMLError:
-        raise ConfigError(f"--set {text!r}: the value is not valid YAML") from None
+    value = read_yaml(raw, f"--set {key.strip()}") if raw.strip() else ""
     return key.strip(), value
 
 
@@ -95,6 +139,6 @@ def run_config_from(
         names = [t for t in (s.strip() for s in tickers.split(",")) if t]
         if not names:
             raise ConfigError("--tickers: no ticker given")
-        data = DataConfig.model_validate({**run.data.model_dump(), "tickers": names})
+        data = parse_section(DataConfig, {**run.data.model_dump(), "tickers": names}, "--tickers")
         run = run.model_copy(update={"data": data})
     return run

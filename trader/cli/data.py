@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from trader.cli.common import DbOption, DropOption, JsonOption, cli_errors, err, out, print_json
 from trader.data import IngestReport, Store, ingest, ingest_yahoo, read_csv, read_sample
+from trader.report import LiteralTable
 
 ingest_app = typer.Typer(help="Load prices into the database.", no_args_is_help=True)
 data_app = typer.Typer(help="What the database holds.", no_args_is_help=True)
@@ -79,7 +79,7 @@ def data_status(as_json: JsonOption = False, db: DbOption = None) -> None:
     if status.empty:
         err().print("the database holds no prices yet: run `trader ingest sample`")
         return
-    table = Table(title="Stored prices")
+    table = LiteralTable("Stored prices")
     for col in status.columns:
         table.add_column(str(col))
     for row in status.itertuples(index=False):
@@ -93,7 +93,7 @@ def db_upgrade(db: DbOption = None) -> None:
     """Apply the database migrations (also done automatically on first use)."""
     store = Store(db)
     store.upgrade()
-    err().print(f"database is up to date: {store.url}", markup=False)
+    err().print(f"database is up to date: {store.safe_url}", markup=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

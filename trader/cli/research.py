@@ -21,7 +21,7 @@ from trader.cli.common import (
     run_config_from,
 )
 from trader.cli.progress import RichProgress
-from trader.config import StrategyConfig
+from trader.config import StrategyConfig, parse_section
 from trader.report import load_report, render, write_html
 
 
@@ -73,9 +73,9 @@ def backtest(
     db: DbOption = None,
 ) -> None:
     """Backtest a trained run's out-of-sample predictions beside baselines and rules; report."""
-    chosen = [StrategyConfig(name=s) for s in strategy] if strategy else None
+    chosen = [parse_section(StrategyConfig, {"name": s}, "--strategy") for s in strategy or []]
     with RichProgress(err()) as progress:
-        report = pipeline.backtest(run_id, db, strategies=chosen, progress=progress)
+        report = pipeline.backtest(run_id, db, strategies=chosen or None, progress=progress)
     _show(report, as_json)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from trader import pipeline
 from trader.cli.common import (
@@ -22,7 +21,7 @@ from trader.cli.common import (
 )
 from trader.cli.progress import RichProgress
 from trader.data import Store, get_run, list_runs, run_predictions, run_trades
-from trader.report import num, pct
+from trader.report import LiteralTable, num, pct
 from trader.signals import describe
 
 RunArgument = Annotated[str, typer.Argument(help="Run id (see `trader runs`).")]
@@ -38,7 +37,7 @@ def runs(as_json: JsonOption = False, db: DbOption = None) -> None:
     if frame.empty:
         err().print("no recorded runs yet: run `trader train` or `trader demo`")
         return
-    table = Table(title="Recorded runs")
+    table = LiteralTable("Recorded runs")
     for col in ("id", "kind", "parent", "created", "commit", "data hash"):
         table.add_column(col)
     for row in frame.to_dict(orient="records"):
@@ -141,7 +140,7 @@ def strategies(as_json: JsonOption = False) -> None:
     if as_json:
         print_json([asdict(i) for i in infos])
         return
-    table = Table(title="Strategies (strategies/)")
+    table = LiteralTable("Strategies (strategies/)")
     for col in ("name", "what", "parameters (default)"):
         table.add_column(col)
     for info in infos:

@@ -13,12 +13,35 @@ from trader.config.sections import RunConfig
 from trader.errors import ConfigError, did_you_mean
 
 Section = TypeVar("Section", bound=BaseModel)
+MAX_CONFIG_BYTES = 1_000_000
+
+
+class _DuplicateKey(yaml.YAMLError):
+    pass
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a key given twice in one mapping (PyYAML keeps the last)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, str | int | float | bool):
+                continue  # an unhashable key: the config's own check refuses it
+            if key in seen:
+                line = key_node.start_mark.line + 1
+                raise _DuplicateKey(f"option '{key}' is given twice (line {line})")
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 def _format_error(err: ValidationError, model: type[BaseModel]) -> str:
     first = err.errors()[0]
-    where = ".".join(str(p) for p in first["loc"]) or "config"
-    msg = first["msg"]
+    where = ".".join(str(p) for p in first["loc"])
+    msg = first["msg"].removeprefix("Value error, ")
+    if not where:
+        return msg
     if first["type"] == "extra_forbidden":
         name = str(first["loc"][-1])
         parent: type[BaseModel] | None = model
@@ -58,14 +81,50 @@ def parse_section(model: type[Section], data: Any, origin: str) -> Section:
 ConfigSource = RunConfig | Mapping[str, Any] | str | Path | None
 
 
-def read_config_file(path: Path) -> RunConfig:
-    """Read a YAML run config file, raising `ConfigError` with one clear line."""
+def _file_text(path: Path) -> str:
+    """The text of a config file: a readable, small, UTF-8 text file, else a `ConfigError`."""
     if not path.exists():
         raise ConfigError(f"{path}: config file not found")
+    if not path.is_file():
+        raise ConfigError(f"{path}: not a file (give a YAML config file)")
     try:
-        raw = yaml.safe_load(path.read_text()) or {}
+        with path.open("rb") as handle:
+            data = handle.read(MAX_CONFIG_BYTES + 1)
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read config file ({err.strerror or err})") from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: too large for a config file (over {MAX_CONFIG_BYTES} bytes)")
+    if b"\0" in data:
+        raise ConfigError(f"{path}: a binary file, not a YAML config file")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte {err.start + 1}); save the file as UTF-8"
+        ) from None
+
+
+def read_yaml(text: str, origin: str) -> Any:
+    """YAML text as plain data; a syntax error, a key given twice or absurd nesting is one
+    `ConfigError` line naming ``origin``."""
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader
+    except _DuplicateKey as err:
+        raise ConfigError(f"{origin}: {err}") from None
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = err.problem or "syntax error"
+        raise ConfigError(f"{origin}: not valid YAML ({problem}{where})") from None
     except yaml.YAMLError as err:
-        raise ConfigError(f"{path}: not valid YAML ({err.__class__.__name__})") from None
+        raise ConfigError(f"{origin}: not valid YAML ({err.__class__.__name__})") from None
+    except RecursionError:
+        raise ConfigError(f"{origin}: nested too deeply to be a config") from None
+
+
+def read_config_file(path: Path) -> RunConfig:
+    """Read a YAML run config file, raising `ConfigError` with one clear line."""
+    raw = read_yaml(_file_text(path), str(path)) or {}
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected a mapping at the top level")
     return parse_config(raw, origin=str(path))

@@ -1,10 +1,18 @@
-"""The sections of a run configuration: frozen pydantic models, unknown options refused."""
+"""The sections of a run configuration: frozen pydantic models, unknown options refused.
+
+Every number has finite bounds (NaN and infinities are refused everywhere); model sizes are
+bounded by what one training run may hold in memory (`trader.config.limits`). Tickers, model
+names and sources are checked by `trader.config.names`.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from trader.config import limits, names
+from trader.errors import ConfigError
 
 LabelKind = Literal["binary", "multiclass", "regression", "sign"]
 FeatureName = Literal["return", "log_return", "ohlc", "volume_change"]
@@ -12,6 +20,9 @@ FeatureName = Literal["return", "log_return", "ohlc", "volume_change"]
 CANARY_FEATURE = "canary_next_return"
 ModelKind = Literal["dense", "lstm"]
 Sizing = Literal["fractional", "integer"]
+
+
+Seed = Annotated[int, Field(ge=0, le=limits.MAX_SEED)]
 
 
 def check_repeats(repeats: int | None, seeds: list[int] | None) -> None:
@@ -22,16 +33,24 @@ def check_repeats(repeats: int | None, seeds: list[int] | None) -> None:
         raise ValueError(f"seeds: at least one, each listed once (got {seeds})")
 
 
+def _refuse(problem: str | None) -> None:
+    """Raise ``problem`` as a validation error (pydantic then names the option)."""
+    if problem is not None:
+        raise ValueError(problem)
+
+
 class StrictModel(BaseModel):
     """Base of every config section: frozen, unknown options refused."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class DataConfig(StrictModel):
     """Which prices to use."""
 
-    tickers: list[str] = Field(default_factory=lambda: ["AAPL", "MSFT", "JPM"])
+    tickers: list[str] = Field(
+        default_factory=lambda: ["AAPL", "MSFT", "JPM"], max_length=limits.MAX_TICKERS
+    )
     source: str | None = None
     start: str | None = None
     end: str | None = None
@@ -41,7 +60,31 @@ class DataConfig(StrictModel):
     def _upper(cls, value: list[str]) -> list[str]:
         if not value:
             raise ValueError("at least one ticker is needed")
-        return [t.strip().upper() for t in value]
+        tickers = [t.strip().upper() for t in value]
+        for ticker in tickers:
+            _refuse(names.ticker_problem(ticker))
+        return tickers
+
+    @field_validator("source")
+    @classmethod
+    def _source(cls, value: str | None) -> str | None:
+        if value is not None:
+            _refuse(names.name_problem(value, "source", names.MAX_SOURCE))
+        return value
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _date(cls, value: Any) -> str | None:
+        try:  # YAML reads an unquoted 2016-01-01 as a date: accepted like the quoted text
+            return names.iso_date(value, "date")
+        except ConfigError as err:
+            raise ValueError(str(err).removeprefix("date: ")) from None
+
+    @model_validator(mode="after")
+    def _range(self) -> DataConfig:
+        if self.start is not None and self.end is not None and self.start > self.end:
+            raise ValueError(f"start {self.start} is after end {self.end} (the range is reversed)")
+        return self
 
 
 _DEFAULT_FEATURES: list[FeatureName] = ["log_return", "volume_change"]
@@ -54,7 +97,7 @@ class WindowConfig(StrictModel):
     features: list[FeatureName] = Field(default_factory=lambda: _DEFAULT_FEATURES.copy())
     horizon: int = Field(1, ge=1, le=252)
     label: LabelKind = "binary"
-    flat_threshold: float = Field(0.005, ge=0.0)
+    flat_threshold: float = Field(0.005, ge=0.0, le=0.5)
     train_fraction: float = Field(0.6, gt=0.0, lt=1.0)
     val_fraction: float = Field(0.2, gt=0.0, lt=1.0)
     scale: bool = True
@@ -94,22 +137,30 @@ class ModelConfig(StrictModel):
 
     name: str = "lstm"
     kind: ModelKind = "lstm"
-    units: list[int] = Field(default_factory=lambda: [32])
+    units: list[Annotated[int, Field(ge=1, le=limits.MAX_UNITS)]] = Field(
+        default_factory=lambda: [32], max_length=limits.MAX_LAYERS
+    )
     activation: str | list[str] = "tanh"
     dropout: float = Field(0.0, ge=0.0, lt=1.0)
     preset: str | None = None
     output_activation: str | None = None
     loss: str | None = None
     optimizer: str = "adam"
-    learning_rate: float = Field(1e-3, gt=0.0)
+    learning_rate: float = Field(1e-3, gt=0.0, le=10.0)
     metrics: list[str] | None = None
-    epochs: int = Field(20, ge=1)
-    batch_size: int = Field(64, ge=1)
-    patience: int = Field(3, ge=0)
-    seed: int = 42
+    epochs: int = Field(20, ge=1, le=10_000)
+    batch_size: int = Field(64, ge=1, le=limits.MAX_BATCH)
+    patience: int = Field(3, ge=0, le=10_000)
+    seed: int = Field(42, ge=0, le=limits.MAX_SEED)
     # seed repeats (docs/research.md): train this model once per seed; None: the run's setting
     repeats: int | None = Field(None, ge=1, le=100)
-    seeds: list[int] | None = None
+    seeds: list[Seed] | None = Field(None, max_length=100)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        _refuse(names.name_problem(value, "model name"))  # saved as <name>.keras
+        return value
 
     @model_validator(mode="after")
     def _repeats(self) -> ModelConfig:
@@ -135,8 +186,8 @@ class ModelConfig(StrictModel):
 class SignalConfig(StrictModel):
     """Predictions to positions: long above ``long_threshold``, short below ``-short_threshold``."""
 
-    long_threshold: float = 0.0
-    short_threshold: float = 0.0
+    long_threshold: float = Field(0.0, ge=-1.0, le=1.0)
+    short_threshold: float = Field(0.0, ge=-1.0, le=1.0)
     allow_short: bool = False
     min_hold: int = Field(0, ge=0, le=252)
 
@@ -144,7 +195,7 @@ class SignalConfig(StrictModel):
 class BacktestConfig(StrictModel):
     """Execution: a signal decided at day t's close fills at day t+1's open."""
 
-    cash: float = Field(100_000.0, gt=0.0)
+    cash: float = Field(100_000.0, gt=0.0, le=limits.MAX_CASH)
     commission: float = Field(0.001, ge=0.0, lt=0.1)
     slippage: float = Field(0.0005, ge=0.0, lt=0.1)
     sizing: Sizing = "fractional"
@@ -171,10 +222,10 @@ class ProtocolConfig(StrictModel):
     kind: Literal["walk_forward", "holdout"] = "walk_forward"
     folds: int = Field(4, ge=1, le=100)
     mode: Literal["expanding", "rolling"] = "expanding"
-    train_days: int | None = Field(None, ge=20)
-    min_train_days: int = Field(250, ge=20)
+    train_days: int | None = Field(None, ge=20, le=limits.MAX_DAYS)
+    min_train_days: int = Field(250, ge=20, le=limits.MAX_DAYS)
     val_fraction: float = Field(0.2, gt=0.0, lt=0.9)
-    embargo_days: int = Field(0, ge=0)
+    embargo_days: int = Field(0, ge=0, le=limits.MAX_DAYS)
 
 
 class StrategyConfig(StrictModel):
@@ -185,8 +236,8 @@ class StrategyConfig(StrictModel):
 
 
 def default_strategies() -> list[StrategyConfig]:
-    names = ["ma_cross", "granville", "bnf_deviation", "rci", "n_day_decline"]
-    return [StrategyConfig(name=n) for n in names]
+    chosen = ["ma_cross", "granville", "bnf_deviation", "rci", "n_day_decline"]
+    return [StrategyConfig(name=n) for n in chosen]
 
 
 def default_models() -> list[ModelConfig]:
@@ -205,14 +256,16 @@ class RunConfig(StrictModel):
 
     data: DataConfig = Field(default_factory=DataConfig)
     window: WindowConfig = Field(default_factory=WindowConfig)
-    models: list[ModelConfig] = Field(default_factory=default_models)
+    models: list[ModelConfig] = Field(default_factory=default_models, max_length=limits.MAX_MODELS)
     signal: SignalConfig = Field(default_factory=SignalConfig)
     backtest: BacktestConfig = Field(default_factory=BacktestConfig)
     protocol: ProtocolConfig = Field(default_factory=ProtocolConfig)
-    strategies: list[StrategyConfig] = Field(default_factory=default_strategies)
+    strategies: list[StrategyConfig] = Field(
+        default_factory=default_strategies, max_length=limits.MAX_STRATEGIES
+    )
     # seed repeats for every model that sets neither (docs/research.md)
     repeats: int | None = Field(None, ge=1, le=100)
-    seeds: list[int] | None = None
+    seeds: list[Seed] | None = Field(None, max_length=100)
 
     @model_validator(mode="after")
     def _repeats(self) -> RunConfig:
@@ -221,11 +274,13 @@ class RunConfig(StrictModel):
 
     @model_validator(mode="after")
     def _unique_names(self) -> RunConfig:
-        names = [m.name for m in self.models]
-        if len(set(names)) != len(names):
-            raise ValueError(f"model names must be unique, got {names}")
-        if not names:
+        model_names = [m.name for m in self.models]
+        if len(set(model_names)) != len(model_names):
+            raise ValueError(f"model names must be unique, got {model_names}")
+        if not model_names:
             raise ValueError("models: at least one model is needed")
-        if reserved := [n for n in names if "@seed" in n]:
+        if reserved := [n for n in model_names if "@seed" in n]:
             raise ValueError(f"model names may not contain '@seed' (seed repeats), got {reserved}")
+        for model in self.models:
+            limits.check_model_size(model, self.window)
         return self

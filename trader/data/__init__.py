@@ -1,21 +1,24 @@
 """Stage 1, data: prices in, validated, stored; run records.
 
 - `store`: the `Store` (SQLAlchemy 2, SQLite or PostgreSQL), its tables (`schema`) and Alembic
-  migrations (`migrate`, ``migrations/``)
+  migrations (`migrate`, ``migrations/``, serialized across processes); `engine`: opening a
+  database (URL checks, masked passwords, SQLite busy waits, one-line errors)
 - `ingest`: the bundled sample, CSV files and Yahoo (`yahoo`) into the store, one transaction each
 - `validate`: the rules every bar passes before it is written
-- `bars`: tidy bars as validated per-ticker frames
+- `bars`: tidy bars as validated per-ticker frames; tickers that share too few dates refused
 - `predictions`: predictions made elsewhere, as a checked (date, ticker, score) table
 - `lab_records`: the lab's experiments and trials, written idempotently
 - `records`: run records (config, seeds, versions, data hash, metrics, predictions, trades)
 - `service_tables`: tables of the unattended service (promoted models, signals, restatements,
   job claims and runs), used by `trader.operations`
 - `trials`: the trial registry, every configuration evaluated on a dataset (for the DSR)
+- `run_folders`: trained runs on disk, published by a rename only when complete; run ids
 """
 
 from __future__ import annotations
 
-from trader.data.bars import BAR_COLUMNS, PRICE_COLUMNS, ticker_frames
+from trader.data.bars import BAR_COLUMNS, PRICE_COLUMNS, check_shared_dates, ticker_frames
+from trader.data.engine import SQLITE_BUSY_SECONDS, masked
 from trader.data.ingestion import (
     IngestReport,
     fetch_yahoo,
@@ -43,10 +46,20 @@ from trader.data.predictions import read_predictions, tidy_predictions
 from trader.data.records import (
     RunRecord,
     get_run,
+    is_recorded,
     list_runs,
     run_predictions,
     run_trades,
     save_run,
+)
+from trader.data.run_folders import (
+    PREDICTIONS_FILE,
+    RUN_FILE,
+    RunFolder,
+    new_run_id,
+    read_run,
+    reserve_run,
+    trained_runs,
 )
 from trader.data.schema import Base, DailyBar, IngestRun, Instrument, Trial
 from trader.data.service_tables import (
@@ -73,7 +86,10 @@ __all__ = [
     "BAR_COLUMNS",
     "INGEST_HINT",
     "MIGRATIONS_DIR",
+    "PREDICTIONS_FILE",
     "PRICE_COLUMNS",
+    "RUN_FILE",
+    "SQLITE_BUSY_SECONDS",
     "Base",
     "DailyBar",
     "Dataset",
@@ -85,6 +101,7 @@ __all__ = [
     "ModelActivation",
     "ProductionModel",
     "Restatement",
+    "RunFolder",
     "RunRecord",
     "Signal",
     "Store",
@@ -92,6 +109,7 @@ __all__ = [
     "TrialRecord",
     "TrialRow",
     "alembic_config",
+    "check_shared_dates",
     "claim_trial",
     "dataset_of",
     "dataset_trials",
@@ -104,15 +122,20 @@ __all__ = [
     "get_run",
     "ingest",
     "ingest_yahoo",
+    "is_recorded",
     "lab_experiments",
     "lab_trials",
     "list_runs",
     "list_trials",
+    "masked",
+    "new_run_id",
     "read_csv",
     "read_predictions",
+    "read_run",
     "read_sample",
     "register_trials",
     "reopen_trials",
+    "reserve_run",
     "reset_trials",
     "run_predictions",
     "run_trades",
@@ -122,5 +145,6 @@ __all__ = [
     "save_trials",
     "ticker_frames",
     "tidy_predictions",
+    "trained_runs",
     "validate_bars",
 ]

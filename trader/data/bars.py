@@ -62,3 +62,28 @@ def ticker_frames(
             raise DataError(f"{ticker}: missing or non-positive price on {day}")
         out[ticker] = rows
     return out
+
+
+def check_shared_dates(bars: pd.DataFrame, minimum: int) -> None:
+    """Refuse tickers that trade together on fewer than ``minimum`` dates (`DataError`).
+
+    Training and backtesting several tickers needs a period they share; tickers whose
+    histories do not overlap (one 2000-2003, another 2013-2018) are named with their spans.
+    """
+    dates = pd.to_datetime(bars["date"])
+    tickers = bars["ticker"].astype(str)
+    count = tickers.nunique()
+    if count < 2:
+        return
+    per_date = tickers.groupby(dates).nunique()
+    shared = int((per_date == count).sum())
+    if shared >= minimum:
+        return
+    spans = dates.groupby(tickers).agg(["min", "max"]).sort_values("min")
+    listed = ", ".join(
+        f"{t} {row['min'].date()} to {row['max'].date()}" for t, row in spans.iterrows()
+    )
+    what = "share no dates" if shared == 0 else f"share only {shared} dates ({minimum} needed)"
+    raise DataError(
+        f"tickers {what}: {listed}; choose tickers whose histories overlap (or one ticker per run)"
+    )

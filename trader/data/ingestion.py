@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from trader.config import check_ticker
 from trader.data import validate
 from trader.data.store import Store
 from trader.data.yahoo import Download, download_one
@@ -127,12 +128,19 @@ def read_csv(path: Path, ticker: str | None = None) -> pd.DataFrame:
     if path.is_dir():
         if ticker:
             raise ConfigError(f"{path}: a ticker can only be given for a single file")
-        files = sorted(p for p in path.iterdir() if p.name.lower().endswith(_CSV_SUFFIXES))
+        try:
+            files = sorted(
+                p for p in path.iterdir() if p.name.lower().endswith(_CSV_SUFFIXES) and p.is_file()
+            )
+        except OSError as err:
+            raise DataError(f"{path}: cannot read folder ({err.strerror or err})") from None
         if not files:
             raise DataError(f"{path}: no *.csv or *.csv.gz files in this folder")
         return pd.concat([_read_file(p, ticker) for p in files], ignore_index=True)
     if not path.exists():
         raise DataError(f"{path}: file or folder not found")
+    if not path.is_file():  # a pipe or a device would block or never end
+        raise DataError(f"{path}: not a regular file")
     return _read_file(path, ticker)
 
 
@@ -180,7 +188,7 @@ def _yahoo_frame(raw: pd.DataFrame | None, ticker: str) -> pd.DataFrame | None:
 
 
 def _names(tickers: Sequence[str]) -> list[str]:
-    return list(dict.fromkeys(t.strip().upper() for t in tickers))
+    return list(dict.fromkeys(check_ticker(t, "yahoo") for t in tickers))
 
 
 def fetch_yahoo(
@@ -195,7 +203,7 @@ def fetch_yahoo(
     ``download`` defaults to ``yfinance.download`` (tests pass a fake); one call per ticker.
     Without ``start`` the whole history is fetched.
     """
-    first, last = validate.as_date(start, "start"), validate.as_date(end, "end")
+    first, last = validate.date_range(start, end)
     frames = []
     for ticker in _names(tickers):
         raw, reason = download_one(download, ticker, first, last)
@@ -250,7 +258,7 @@ def ingest_yahoo(
     Every ticker is fetched and validated before anything is written, in one transaction. No new
     bars for an already-stored ticker (up to date, weekend, holiday) is 0 rows, not an error.
     """
-    first, last_wanted = validate.as_date(start, "start"), validate.as_date(end, "end")
+    first, last_wanted = validate.date_range(start, end)
     today = dt.date.today()
     frames: list[pd.DataFrame] = []
     for ticker in _names(tickers):

@@ -2,7 +2,8 @@
 
 A record holds the resolved config, seeds, package versions, the git commit, a hash of the
 exact data slice and the metrics; its predictions, trades and trials go to their own tables.
-Saving is one transaction (a record with the same id is replaced).
+Saving is one transaction. A new run never overwrites another: ``save_run(..., new=True)``
+refuses an id that is already recorded (re-saving a record on purpose replaces it).
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from typing import Any, cast
 import pandas as pd
 from sqlalchemy import Table, delete, insert, select
 
+from trader.config import check_run_id
 from trader.data.schema import Run, RunPrediction, RunTrade
 from trader.data.store import Store
 from trader.data.trials import TrialRecord, write_trials
-from trader.errors import ConfigError, did_you_mean
+from trader.errors import ConfigError, StoreError, did_you_mean
 
 _RUNS = cast(Table, Run.__table__)
 _PREDICTIONS = cast(Table, RunPrediction.__table__)
@@ -67,13 +69,18 @@ def save_run(
     predictions: pd.DataFrame | None = None,
     trades: pd.DataFrame | None = None,
     trials: list[TrialRecord] | None = None,
+    new: bool = False,
 ) -> None:
     """Store ``record`` with its predictions (model, ticker, date, score), trades and trials.
 
     One transaction: the record, its rows and the trials it evaluated (`trader.data.trials`)
-    are all written or none is.
+    are all written or none is. ``new``: the record is a new run, refused (`StoreError`) when
+    its id is already recorded; otherwise a record with the same id is replaced.
     """
+    check_run_id(record.id)
     with store.begin() as conn:
+        if new and conn.execute(select(_RUNS.c.id).where(_RUNS.c.id == record.id)).first():
+            raise StoreError(f"run '{record.id}' is already recorded; not overwriting it")
         conn.execute(delete(_RUNS).where(_RUNS.c.id == record.id))
         conn.execute(insert(_RUNS), {c.name: getattr(record, c.name) for c in _RUNS.columns})
         if rows := _rows(predictions, PREDICTION_COLUMNS, record.id):
@@ -86,7 +93,7 @@ def save_run(
 def list_runs(store: Store) -> pd.DataFrame:
     """All recorded runs, oldest first."""
     stmt = select(*(_RUNS.c[c] for c in LIST_COLUMNS)).order_by(_RUNS.c.created_at, _RUNS.c.id)
-    with store.begin() as conn:
+    with store.read() as conn:
         rows = conn.execute(stmt).all()
     # object columns keep None as None (pandas 3 string columns would turn it into NaN)
     return pd.DataFrame([tuple(r) for r in rows], columns=LIST_COLUMNS, dtype=object)
@@ -94,7 +101,8 @@ def list_runs(store: Store) -> pd.DataFrame:
 
 def get_run(store: Store, run_id: str) -> RunRecord:
     """The record ``run_id``; an unknown id is a `ConfigError` with "did you mean"."""
-    with store.begin() as conn:
+    check_run_id(run_id)
+    with store.read() as conn:
         row = conn.execute(select(_RUNS).where(_RUNS.c.id == run_id)).mappings().first()
         if row is None:
             known = [str(v) for v in conn.execute(select(_RUNS.c.id)).scalars()]
@@ -102,9 +110,17 @@ def get_run(store: Store, run_id: str) -> RunRecord:
     return RunRecord(**dict(row))
 
 
+def is_recorded(store: Store, run_id: str) -> bool:
+    """Whether a run with this id is recorded."""
+    check_run_id(run_id)
+    with store.read() as conn:
+        return conn.execute(select(_RUNS.c.id).where(_RUNS.c.id == run_id)).first() is not None
+
+
 def _read(store: Store, table: Table, columns: list[str], run_id: str) -> pd.DataFrame:
+    check_run_id(run_id)
     stmt = select(*(table.c[c] for c in columns)).where(table.c.run_id == run_id)
-    with store.begin() as conn:
+    with store.read() as conn:
         rows = conn.execute(stmt.order_by(table.c.id)).all()
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 

@@ -5,20 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, cast
 
 import pandas as pd
 from alembic.util.exc import CommandError
-from sqlalchemy import Connection, Engine, Table, create_engine, event, func, insert, select
+from sqlalchemy import Connection, Table, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.engine import URL
 
 from trader.data import migrate  # the submodule (no cycle: migrate imports nothing of trader)
+from trader.data.engine import Engines, database_errors, open_engines, parse_url, safe
 from trader.data.schema import DailyBar, IngestRun, Instrument
-from trader.data.validate import as_date, validate_bars
+from trader.data.validate import as_date, date_range, validate_bars
 from trader.errors import DataError, StoreError, did_you_mean
 from trader.paths import default_database_url
 
@@ -41,23 +39,30 @@ def _tickers(names: Sequence[str]) -> list[str]:
 
 
 class Store:
-    """Prices in a SQLite or PostgreSQL database, migrated to the latest schema on first use."""
+    """Prices in a SQLite or PostgreSQL database, migrated to the latest schema on first use.
+
+    Bad URLs are refused when the store is made; the database is opened on first use. Every
+    database failure is one `StoreError` line, with the URL's password masked.
+    """
 
     def __init__(self, url: str | None = None) -> None:
         self._url = url or default_database_url()
-        try:
-            self._parsed: URL = make_url(self._url)
-        except ArgumentError:
-            raise StoreError(f"invalid database URL '{self._url}'") from None
-        self._engine: Engine | None = None
+        self._parsed: URL = parse_url(self._url)
+        self._engines: Engines | None = None
         self._ready = False
 
     @property
     def url(self) -> str:
+        """The URL as given (with its password: pass it on, never print it; see `safe_url`)."""
         return self._url
 
+    @property
+    def safe_url(self) -> str:
+        """The URL with its password masked, for messages and logs."""
+        return safe(self._parsed)
+
     def __repr__(self) -> str:
-        return f"Store({self._safe_url()!r})"
+        return f"Store({self.safe_url!r})"
 
     def __enter__(self) -> Store:
         return self
@@ -65,70 +70,68 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.dispose()
 
-    def _safe_url(self) -> str:
-        return self._parsed.render_as_string(hide_password=True)
+    def _get_engines(self) -> Engines:
+        if self._engines is None:
+            self._engines = open_engines(self._parsed)
+        return self._engines
 
-    @contextmanager
-    def _errors(self) -> Iterator[None]:
-        """Turn 'cannot reach/open the database' failures into a one-line `StoreError`."""
-        try:
-            yield
-        except (OperationalError, InterfaceError) as err:
-            detail = str(err.orig or err).strip().splitlines()
-            reason = detail[0] if detail else err.__class__.__name__
-            raise StoreError(f"database {self._safe_url()}: {reason}") from err
-
-    def _get_engine(self) -> Engine:
-        if self._engine is not None:
-            return self._engine
-        backend = self._parsed.get_backend_name()
-        kwargs: dict[str, Any] = {}
-        if backend == "sqlite":
-            database = self._parsed.database or ""
-            if database in ("", ":memory:"):
-                kwargs["poolclass"] = StaticPool
-            elif not database.startswith("file:"):
-                Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        elif backend != "postgresql":
-            raise StoreError(f"unsupported database '{backend}' in {self._safe_url()}")
-        try:
-            engine = create_engine(self._parsed, **kwargs)
-        except (ArgumentError, ImportError) as err:
-            raise StoreError(f"cannot use database URL {self._safe_url()}: {err}") from err
-        if backend == "sqlite":
-            event.listen(engine, "connect", _sqlite_pragmas)
-        self._engine = engine
-        return engine
-
-    def _ready_engine(self) -> Engine:
+    def _ready_engines(self) -> Engines:
         if not self._ready:
             self.upgrade()
-        return self._get_engine()
+        return self._get_engines()
 
     def upgrade(self) -> None:
-        """Apply any pending migrations (also done automatically on first use)."""
-        engine = self._get_engine()
-        with self._errors(), engine.begin() as conn:
-            try:
-                migrate.upgrade(conn)
-            except CommandError as err:
-                raise StoreError(
-                    f"database {self._safe_url()}: cannot migrate ({err}); "
-                    "was it written by a newer trader?"
-                ) from err
+        """Apply any pending migrations (also done automatically on first use).
+
+        Safe to run from several processes at once: the migration runs under a lock (a
+        PostgreSQL advisory lock; SQLite's write lock), and whoever comes second finds the
+        schema up to date.
+        """
+        engines = self._get_engines()
+        with database_errors(self._parsed):
+            with engines.read.connect() as conn:
+                if migrate.is_current(conn):
+                    self._ready = True
+                    return
+            with engines.write.begin() as conn:
+                migrate.lock(conn)
+                try:
+                    migrate.upgrade(conn)
+                except CommandError as err:
+                    raise StoreError(
+                        f"database {self.safe_url}: cannot migrate ({err}); "
+                        "was it written by a newer trader?"
+                    ) from err
         self._ready = True
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
-        """One transaction on the migrated database (rolled back when the block raises)."""
-        with self._errors(), self._ready_engine().begin() as conn:
+        """One write transaction on the migrated database (rolled back when the block raises).
+
+        On SQLite the write lock is taken at the start (waiting while another process holds
+        it, see `trader.data.engine`), so concurrent writers queue instead of failing.
+        """
+        with database_errors(self._parsed), self._ready_engines().write.begin() as conn:
             yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read-only use of the migrated database (one snapshot on SQLite)."""
+        with database_errors(self._parsed), self._ready_engines().read.connect() as conn:
+            yield conn
+
+    def check_writable(self) -> None:
+        """Raise `StoreError` now when the database cannot be written (read-only file or
+        URL, no privilege), before long work whose result would then be lost."""
+        with self.begin() as conn:
+            version = migrate.version_table()
+            conn.execute(update(version).values(version_num=version.c.version_num))
 
     def dispose(self) -> None:
         """Close pooled connections (the store can still be used afterwards)."""
-        if self._engine is not None:
-            self._engine.dispose()
-            self._engine = None
+        if self._engines is not None:
+            self._engines.read.dispose()
+            self._engines = None
 
     def write_bars(self, bars: pd.DataFrame, *, source: str, detail: str = "") -> int:
         """Upsert tidy bars (ticker, date, OHLC, volume[, adj_close]) and log the ingest run.
@@ -153,7 +156,8 @@ class Store:
             dict(zip(columns, values, strict=True)) | {"source": source, "ingested_at": started}
             for values in zip(*columns.values(), strict=True)
         ]
-        with self._errors(), self._ready_engine().begin() as conn:
+        rows.sort(key=lambda row: (row["ticker"], row["date"]))  # one lock order: no deadlocks
+        with self.begin() as conn:
             dialect = dialect_insert(conn)
             if tickers:
                 new = dialect(_INSTRUMENTS).on_conflict_do_nothing(index_elements=["ticker"])
@@ -186,7 +190,7 @@ class Store:
         end: dt.date | str | None = None,
     ) -> pd.DataFrame:
         """Stored bars as one tidy frame sorted by ticker and date (``date`` as datetime64[ns])."""
-        first, last = as_date(start, "start"), as_date(end, "end")
+        first, last = date_range(start, end)
         names = _tickers(tickers) if tickers is not None else None
         stmt = select(*(_BARS.c[c] for c in BAR_COLUMNS)).order_by(
             _BARS.c.ticker, _BARS.c.date, _BARS.c.source
@@ -199,7 +203,7 @@ class Store:
             stmt = stmt.where(_BARS.c.date >= first)
         if last is not None:
             stmt = stmt.where(_BARS.c.date <= last)
-        with self._errors(), self._ready_engine().connect() as conn:
+        with self.read() as conn:
             result = conn.execute(stmt).all()
         frame = pd.DataFrame([tuple(r) for r in result], columns=BAR_COLUMNS)
         frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
@@ -245,7 +249,7 @@ class Store:
         stmt = select(func.max(_BARS.c.date)).where(
             _BARS.c.ticker == ticker.strip().upper(), _BARS.c.source == source
         )
-        with self._errors(), self._ready_engine().connect() as conn:
+        with self.read() as conn:
             value = conn.execute(stmt).scalar_one_or_none()
         return value if isinstance(value, dt.date) or value is None else as_date(value, "date")
 
@@ -262,7 +266,7 @@ class Store:
             .group_by(_BARS.c.ticker, _BARS.c.source)
             .order_by(_BARS.c.ticker, _BARS.c.source)
         )
-        with self._errors(), self._ready_engine().connect() as conn:
+        with self.read() as conn:
             result = conn.execute(stmt).all()
         frame = pd.DataFrame([tuple(r) for r in result], columns=STATUS_COLUMNS)
         return frame.astype({"rows": "int64"})
@@ -270,7 +274,7 @@ class Store:
     def ingest_runs(self) -> pd.DataFrame:
         """The ingest log, oldest first (timestamps as UTC)."""
         stmt = select(*(_RUNS.c[c] for c in RUN_COLUMNS)).order_by(_RUNS.c.id)
-        with self._errors(), self._ready_engine().connect() as conn:
+        with self.read() as conn:
             result = conn.execute(stmt).all()
         frame = pd.DataFrame([tuple(r) for r in result], columns=RUN_COLUMNS)
         for name in ("started_at", "finished_at"):
@@ -286,11 +290,3 @@ def dialect_insert(conn: Connection) -> Any:
     if name == "postgresql":
         return postgresql.insert
     raise StoreError(f"unsupported database '{name}' (use SQLite or PostgreSQL)")
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute("PRAGMA foreign_keys=ON")
-    finally:
-        cursor.close()

@@ -1,6 +1,8 @@
 """Checks on daily bars before anything is stored: one line naming origin, row and problem.
 
-Rules, per ticker: required columns; parsable dates; prices present, finite and positive;
+Rules, per ticker: a valid ticker name (`trader.config.check_ticker`: at most 32 letters,
+digits and ``. - _ = ^``, the same on every database); required columns; parsable dates;
+prices present, finite and positive;
 ``high >= low``; open and close within ``[low, high]`` (relative tolerance ``REL_TOL``); volume
 present, numeric and not negative; ``adj_close`` (optional) positive when present; no duplicate
 dates; dates sorted ascending. All checks are vectorized; only the reported rows are formatted.
@@ -16,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from trader.config import MAX_TICKER, TICKER_CHARACTERS, TICKER_PATTERN, check_range, shown
 from trader.errors import ConfigError, DataError
 
 REQUIRED = ("date", "open", "high", "low", "close", "volume")
@@ -59,11 +62,20 @@ def as_date(value: dt.date | str | None, what: str) -> dt.date | None:
         return None
     try:
         stamp = pd.Timestamp(value)
-    except (ValueError, TypeError):
-        raise ConfigError(f"{what}: not a date: '{value}' (use YYYY-MM-DD)") from None
+    except (ValueError, TypeError, OverflowError):
+        raise ConfigError(f"{what}: not a date: {shown(value)} (use YYYY-MM-DD)") from None
     if pd.isna(stamp):
-        raise ConfigError(f"{what}: not a date: '{value}' (use YYYY-MM-DD)")
+        raise ConfigError(f"{what}: not a date: {shown(value)} (use YYYY-MM-DD)")
     return stamp.date()
+
+
+def date_range(
+    start: dt.date | str | None, end: dt.date | str | None
+) -> tuple[dt.date | None, dt.date | None]:
+    """``start`` and ``end`` options as dates; a reversed range is a `ConfigError` saying so."""
+    first, last = as_date(start, "start"), as_date(end, "end")
+    check_range(first, last)
+    return first, last
 
 
 @dataclass(frozen=True)
@@ -100,6 +112,11 @@ def _check(frame: pd.DataFrame) -> _Checked:
 
     if "ticker" in raw.columns:
         add("missing ticker", work["ticker"] == "")
+    upper = work["ticker"].str.upper()
+    too_long = upper.str.len() > MAX_TICKER
+    add(f"ticker {{shown_ticker}} is too long (at most {MAX_TICKER} characters)", too_long)
+    odd = (upper != "") & ~too_long & ~upper.str.fullmatch(TICKER_PATTERN).fillna(False)
+    add(f"ticker {{shown_ticker}} has characters other than {TICKER_CHARACTERS}", odd)
     add("missing date", raw["date"].isna())
     add("unparsable date '{raw_date}'", work["date"].isna())
     for name in numeric:
@@ -138,11 +155,12 @@ def _message(checked: _Checked, origin: str, index: int, rule: int) -> str:
     tickers = work["ticker"].nunique()
     where = origin
     if ticker and not (tickers == 1 and ticker.upper() in origin.upper()):
-        where = f"{origin}: {ticker}"
+        where = f"{origin}: {shown(ticker)[1:-1] if len(ticker) > MAX_TICKER else ticker}"
     date: Any = work.at[index, "date"]
     number: Any = work.at[index, "row"]
     row = f"row {number}" if pd.isna(date) else f"row {_fmt(date)}"
     fields = {name: _fmt(work.at[index, name]) for name in work.columns}
+    fields["shown_ticker"] = shown(ticker)
     fields |= {f"raw_{name}": _fmt(raw.at[index, name]) for name in raw.columns}
     return f"{where}: {row}: {checked.rules[rule].format(**fields)}"
 

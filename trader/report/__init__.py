@@ -2,10 +2,11 @@
 
 - `build`: the report as plain data; written with its charts, predictions and HTML, read back
 - `rows`: the tables and verdict lines as formatted cells, shared by the terminal and the HTML
-- `tables`: those tables drawn by rich for the terminal
+- `tables`: those tables drawn by rich for the terminal (names shown literally)
 - `html`: ``report.html``, self-contained (charts as base64 PNGs, a jinja2 template)
 - `lab_charts`: the experiment lab's charts (trade-offs, heat maps, activations)
-- `charts`: equity, drawdown and training-curve PNGs, a distinct line per contender
+- `charts`: equity, drawdown and training-curve PNGs, a distinct line per contender (names
+  drawn literally)
 - `jsonable`: plain JSON (NaN as null) of numpy and pandas values
 """
 
@@ -20,16 +21,17 @@ from trader.report.build import (
     save_report_json,
     write_report,
 )
-from trader.report.charts import equity_chart, line_styles
+from trader.report.charts import equity_chart, line_styles, literal
 from trader.report.html import HTML_FILE, html_report, write_experiment_html, write_html
 from trader.report.jsonable import json_safe
 from trader.report.lab_charts import activation_chart, heatmap_chart, tradeoff_chart
 from trader.report.rows import num, pct
-from trader.report.tables import render, text_lines
+from trader.report.tables import LiteralTable, render, text_lines
 
 __all__ = [
     "HTML_FILE",
     "REPORT_FILE",
+    "LiteralTable",
     "activation_chart",
     "build_report",
     "equity_chart",
@@ -37,6 +39,7 @@ __all__ = [
     "html_report",
     "json_safe",
     "line_styles",
+    "literal",
     "load_report",
     "num",
     "pct",

@@ -9,7 +9,8 @@ from typing import Any
 import pandas as pd
 
 from trader import paths
-from trader.errors import ConfigError, did_you_mean
+from trader.config import check_run_id
+from trader.errors import ConfigError, DataError, did_you_mean
 from trader.evaluate import Outcome
 from trader.report.charts import drawdown_chart, equity_chart, training_chart
 from trader.report.html import HTML_FILE, write_html
@@ -58,8 +59,13 @@ def write_report(
     predictions: pd.DataFrame,
 ) -> dict[str, str]:
     """Write ``report.json``, the charts, ``predictions.csv`` and ``report.html`` into
-    ``directory``. Extra training seeds are summarized, not drawn."""
+    ``directory``. Extra training seeds are summarized, not drawn.
+
+    ``report.json`` (what marks a report as there) is removed first and written last, in one
+    atomic step: a report that is listed is always whole, even after a crash mid-way.
+    """
     directory.mkdir(parents=True, exist_ok=True)
+    (directory / REPORT_FILE).unlink(missing_ok=True)
     kinds = {name: entry["kind"] for name, entry in report["strategies"].items()}
     drawn = {name: series for name, series in equity.items() if kinds.get(name) != SEED}
     models = frozenset(name for name, kind in kinds.items() if kind == "model")
@@ -82,20 +88,26 @@ def write_report(
     files["html"] = directory / HTML_FILE
     written = {k: str(v) for k, v in files.items()}
     report["files"] = written
-    (directory / REPORT_FILE).write_text(json.dumps(report, indent=2))
     write_html(report, directory)
+    paths.atomic_write_text(directory / REPORT_FILE, json.dumps(report, indent=2))
     return written
 
 
 def save_report_json(report: dict[str, Any], directory: Path) -> None:
-    """(Re)write ``report.json`` and ``report.html`` in ``directory``."""
-    (directory / REPORT_FILE).write_text(json.dumps(json_safe(report), indent=2))
+    """(Re)write ``report.html`` and ``report.json`` in ``directory`` (the JSON atomically)."""
     write_html(json_safe(report), directory)
+    paths.atomic_write_text(directory / REPORT_FILE, json.dumps(json_safe(report), indent=2))
 
 
 def read_report(directory: Path) -> dict[str, Any]:
-    """The ``report.json`` in ``directory``."""
-    data: dict[str, Any] = json.loads((directory / REPORT_FILE).read_text())
+    """The ``report.json`` in ``directory``; an unreadable one is a `DataError` naming it."""
+    path = directory / REPORT_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise DataError(f"{path}: cannot read the report ({type(err).__name__})") from None
+    if not isinstance(data, dict):
+        raise DataError(f"{path}: not a report")
     return data
 
 
@@ -112,6 +124,7 @@ def load_report(run_id: str | None = None) -> dict[str, Any]:
         if not runs:
             raise ConfigError("no report yet: run `trader backtest` or `trader demo` first")
         run_id = runs[-1]
+    check_run_id(run_id)
     if run_id not in runs:
         raise ConfigError(f"no report for run '{run_id}'{did_you_mean(run_id, runs)}")
     return read_report(paths.reports_dir() / run_id)

@@ -1,6 +1,10 @@
 """PNG charts drawn with matplotlib directly (backtrader's own plotting breaks on current
 matplotlib): equity against buy-and-hold, drawdown, training curves. Every contender has its own
-colour, line style (and past 40, marker), so none is mistaken for another."""
+colour, line style (and past 40, marker), so none is mistaken for another.
+
+Names (tickers, models, strategies, run ids) are drawn literally: every text passes through
+`literal`, so a ``$`` never starts matplotlib's math mode.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +28,11 @@ _MARKERS = ["", "o", "s", "^", "x"]
 
 
 Style = dict[str, Any]  # keyword arguments of ``Axes.plot``
+
+
+def literal(text: object) -> str:
+    """``text`` as matplotlib draws it literally (``$`` escaped: no mathtext)."""
+    return str(text).replace("$", r"\$")
 
 
 def line_styles(names: list[str], emphasized: frozenset[str] = frozenset()) -> dict[str, Style]:
@@ -60,8 +69,8 @@ def equity_figure(
     fig, ax = plt.subplots(figsize=(10, 5))
     styles = line_styles(list(equity), models)
     for name, series in equity.items():
-        ax.plot(series.index, series / series.iloc[0], label=name, **styles[name])
-    ax.set_title(title)
+        ax.plot(series.index, series / series.iloc[0], label=literal(name), **styles[name])
+    ax.set_title(literal(title))
     ax.set_ylabel("growth of 1")
     ax.grid(alpha=0.3)
     _legend(ax, len(equity))
@@ -83,7 +92,7 @@ def drawdown_chart(
     fig, ax = plt.subplots(figsize=(10, 4))
     styles = line_styles(list(equity), models)
     for name, series in equity.items():
-        ax.plot(series.index, drawdown(series) * 100, label=name, **styles[name])
+        ax.plot(series.index, drawdown(series) * 100, label=literal(name), **styles[name])
     ax.set_title("Drawdown")
     ax.set_ylabel("% below peak")
     ax.grid(alpha=0.3)
@@ -117,8 +126,11 @@ def training_chart(histories: dict[str, list[dict[str, list[float]]]], path: Pat
                     if not values:
                         continue
                     label = f"fold {k + 1} {series}" if len(folds) > 1 else series
-                    ax.plot(range(1, len(values) + 1), values, ls=style, color=shade, label=label)
-            ax.set_title(f"{name}: {key}")
+                    ax.plot(
+                        range(1, len(values) + 1), values, ls=style, color=shade,
+                        label=literal(label),
+                    )  # fmt: skip
+            ax.set_title(literal(f"{name}: {key}"))
             ax.set_xlabel("epoch")
             ax.grid(alpha=0.3)
             ax.legend(fontsize="x-small")

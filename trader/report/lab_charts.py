@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from trader.report.charts import save_figure
+from trader.report.charts import literal, save_figure
 
 
 def tradeoff_chart(
@@ -21,10 +21,11 @@ def tradeoff_chart(
     groups = table.groupby(group, sort=True) if group else [("", table)]
     markers = "osD^v<>pP*Xh"
     for i, (name, rows) in enumerate(groups):
-        ax.scatter(rows[x], rows[y], label=str(name) or None, marker=markers[i % len(markers)])
+        label = literal(name) if str(name) else None
+        ax.scatter(rows[x], rows[y], label=label, marker=markers[i % len(markers)])
     ax.set_xlabel(x.replace("_", " "))
     ax.set_ylabel(y.replace("_", " "))
-    ax.set_title(title)
+    ax.set_title(literal(title))
     ax.grid(alpha=0.3)
     if group:
         ax.legend(fontsize="x-small", ncols=2)
@@ -38,15 +39,15 @@ def heatmap_chart(
     grid = table.pivot_table(index=rows, columns=columns, values=value, aggfunc="mean")
     fig, ax = plt.subplots(figsize=(1.2 * len(grid.columns) + 3, 0.5 * len(grid.index) + 2))
     image = ax.imshow(grid.to_numpy(float), cmap="viridis", aspect="auto")
-    ax.set_xticks(range(len(grid.columns)), [str(c) for c in grid.columns], rotation=45)
-    ax.set_yticks(range(len(grid.index)), [str(r) for r in grid.index])
+    ax.set_xticks(range(len(grid.columns)), [literal(c) for c in grid.columns], rotation=45)
+    ax.set_yticks(range(len(grid.index)), [literal(r) for r in grid.index])
     ax.set_xlabel(columns.split(":", 1)[-1])
     ax.set_ylabel(rows.split(":", 1)[-1])
     for (i, j), v in np.ndenumerate(grid.to_numpy(float)):
         if math.isfinite(v):
             ax.text(j, i, f"{v:.2f}", ha="center", va="center", color="w", fontsize="small")
     fig.colorbar(image, ax=ax, label=value.replace("_", " "))
-    ax.set_title(title)
+    ax.set_title(literal(title))
     return save_figure(fig, path)
 
 
