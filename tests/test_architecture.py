@@ -3,7 +3,8 @@
 Stages in data-flow order; a module may import only from its own stage, from earlier stages
 (through their package, the table of contents) and from the top-level helpers. Only
 trader/models/ imports Keras/TensorFlow, only the backtrader adapter imports backtrader, only
-the fast engine's compiled loop imports numba, only the CLI prints, and no module grows past the size limit.
+the fast engine's compiled loop imports numba, only the CLI prints, and no module grows past
+the size limit.
 """
 
 from __future__ import annotations

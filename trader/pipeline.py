@@ -26,6 +26,7 @@ from typing import Any
 import pandas as pd
 
 from trader import paths
+from trader.backtesting import check_engine
 from trader.config import ConfigSource, RunConfig, StrategyConfig, load_config, parse_config
 from trader.data import (
     IngestReport,
@@ -88,8 +89,8 @@ def load_bars(store: StoreSource, config: RunConfig) -> pd.DataFrame:
     )
 
 
-def _provenance() -> dict[str, Any]:
-    return {"versions": package_versions(), "git_commit": git_commit()}
+def _provenance(**extra: str) -> dict[str, Any]:
+    return {"versions": {**package_versions(), **extra}, "git_commit": git_commit()}
 
 
 def train(
@@ -167,13 +168,17 @@ def backtest(
     *,
     strategies: list[StrategyConfig] | None = None,
     record_id: str | None = None,
+    engine: str = "fast",
+    parity: bool = False,
     progress: Progress = quiet,
 ) -> dict[str, Any]:
     """Backtest a trained run's out-of-sample period against baselines and rules; report it.
 
     ``run_id`` defaults to the latest trained run; ``strategies`` replaces the run's rule
-    strategies. Returns the report (also written to ``data/reports/<run id>/``).
+    strategies; ``engine`` is ``fast`` or ``backtrader``; ``parity`` also checks the first model
+    on both. Returns the report (also written to ``data/reports/<run id>/``).
     """
+    check_engine(engine)
     if strategies is not None:
         check_strategies(strategies)
     db = open_store(store)
@@ -187,16 +192,13 @@ def backtest(
     start, end = predictions["date"].min(), predictions["date"].max()
     progress("stage", {"name": "strategies"})
     entrants = contenders(bars, predictions, config, config.strategies)
-    outcome = evaluate(bars, entrants, config, start=start, end=end, progress=progress)
+    outcome = evaluate(bars, entrants, config, start=start, end=end, progress=progress,
+                       engine=engine, parity=parity)  # fmt: skip
     record_id = record_id or new_run_id()
     report = build_report(
-        run_id=run_id,
-        record_id=record_id,
-        meta=meta,
-        strategies=outcome.entries,
-        test_start=start,
-        test_end=end,
-    )
+        run_id=run_id, record_id=record_id, meta=meta, strategies=outcome.entries,
+        test_start=start, test_end=end, engine=engine, parity=outcome.parity,
+    )  # fmt: skip
     progress("stage", {"name": "report"})
     write_report(
         report,
@@ -215,7 +217,7 @@ def backtest(
             data_hash=data_hash(bars),
             seeds={m.name: m.seed for m in config.models},
             metrics=report["strategies"],
-            **_provenance(),
+            **_provenance(engine=engine),  # replay uses the same engine
         ),
         trades=outcome.trades,
     )
@@ -223,12 +225,14 @@ def backtest(
 
 
 def run(
-    config: ConfigSource = None, store: StoreSource = None, *, progress: Progress = quiet
-) -> dict[str, Any]:
-    """Train, then backtest and report: the whole job. Returns the report."""
+    config: ConfigSource = None, store: StoreSource = None, *, engine: str = "fast",
+    parity: bool = False, progress: Progress = quiet,
+) -> dict[str, Any]:  # fmt: skip
+    """Train, then backtest and report: the whole job (see `backtest`). Returns the report."""
     db = open_store(store)
+    check_engine(engine)
     result = train(config, db, progress=progress)
-    return backtest(result.run_id, db, progress=progress)
+    return backtest(result.run_id, db, engine=engine, parity=parity, progress=progress)
 
 
 def audit(
@@ -248,14 +252,14 @@ def ingest_sample(tickers: Sequence[str] | None = None, store: StoreSource = Non
 def demo(
     config: ConfigSource = None, store: StoreSource = None, *, progress: Progress = quiet
 ) -> dict[str, Any]:
-    """Ingest the bundled sample, run the whole job, then the leakage audit (in the report)."""
+    """Ingest the sample, run the whole job with the engine parity check, then the audit."""
     config, db = load_config(config), open_store(store)
     ingested = ingest_sample(config.data.tickers, db)
     progress("ingest", {"rows": ingested.rows, "tickers": ingested.tickers, "source": "sample"})
     if config.data.source is None:
         data = config.data.model_copy(update={"source": "sample"})
         config = config.model_copy(update={"data": data})
-    report = run(config, db, progress=progress)
+    report = run(config, db, parity=True, progress=progress)
     result = audit(config, db, progress=progress)
     report["audit"] = result.as_dict()
     save_report_json(report, paths.reports_dir() / report["run_id"])
@@ -282,7 +286,8 @@ def replay(run_id: str, store: StoreSource = None, *, progress: Progress = quiet
     result.causes += causes(trained, get_run(db, again.run_id))
     if record.kind == "backtest":
         strategies = parse_config(record.config).strategies
-        report = backtest(again.run_id, db, strategies=strategies, progress=progress)
+        engine = record.versions.get("engine", "backtrader")  # older records: backtrader
+        report = backtest(again.run_id, db, strategies=strategies, engine=engine, progress=progress)
         result.replay = report["record_id"]
         result.compared += ["trades", "metrics"]
         result.differences += frame_differences(

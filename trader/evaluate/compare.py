@@ -5,7 +5,8 @@ strategies, as target positions. Each is backtested as one portfolio over all
 tickers (cash shared, equal weight); models and buy-and-hold also per ticker alone. Models
 also get confidence intervals, the probabilistic and deflated Sharpe ratio and a binomial test
 of their hit rate (`trader.evaluate.stats.uncertainty`), and a plain statement of whether they beat
-each baseline.
+each baseline. Every backtest runs on one engine (``fast`` by default); ``parity`` also runs the
+first model's portfolio on the reference engine and compares the two (`check_parity`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from trader.backtesting import BacktestResult, run_backtest
+from trader.backtesting import BacktestResult, check_parity, run_backtest
 from trader.config import RunConfig
 from trader.evaluate.metrics import daily_returns, summarize
 from trader.evaluate.predictions import hits, prediction_table
@@ -31,6 +32,7 @@ class Outcome:
     equity: dict[str, pd.Series]
     trades: pd.DataFrame  # all contenders' portfolio round trips, with a ``strategy`` column
     targets: dict[str, pd.DataFrame]
+    parity: dict[str, Any] | None = None  # the first model on both engines, when asked
 
 
 def evaluate(
@@ -41,8 +43,13 @@ def evaluate(
     start: pd.Timestamp,
     end: pd.Timestamp,
     progress: Progress,
+    engine: str = "fast",
+    parity: bool = False,
 ) -> Outcome:
-    """Backtest every contender on ``[start, end]``; add prediction scores and uncertainty."""
+    """Backtest every contender on ``[start, end]``; add prediction scores and uncertainty.
+
+    ``engine`` runs the backtests; ``parity`` checks it against backtrader on the first model.
+    """
     regression = config.window.label == "regression"
     n_trials = len(entrants)
     entries: dict[str, dict[str, Any]] = {}
@@ -50,10 +57,10 @@ def evaluate(
     trades = []
     for c in entrants:
         progress("backtest", {"name": c.name})
-        total = _run(bars, c.targets, config, start, end)
+        total = _run(bars, c.targets, config, start, end, engine)
         alone = c.kind in ("model", "benchmark")  # per-ticker backtests where they are shown
         tickers: dict[str, dict[str, Any]] = {
-            str(t): dict(summarize(_run(bars, c.targets[[t]], config, start, end)))
+            str(t): dict(summarize(_run(bars, c.targets[[t]], config, start, end, engine)))
             for t in (c.targets.columns if alone else [])
         }
         entry: dict[str, Any] = {"kind": c.kind, "total": summarize(total), "tickers": tickers}
@@ -71,14 +78,24 @@ def evaluate(
     for name, entry in entries.items():
         if entry["kind"] == "model":
             entry["verdicts"] = versus(name, entries)
-    return Outcome(entries, equity, pd.concat(trades, ignore_index=True), targets)
+    model = next((c for c in entrants if c.kind == "model"), None)
+    checked = None
+    if parity and model is not None:
+        progress("stage", {"name": f"engine parity ({model.name})"})
+        checked = check_parity(
+            bars, model.targets, config.backtest, start=start.date(), end=end.date(),
+            label=model.name,
+        ).as_dict()  # fmt: skip
+    return Outcome(entries, equity, pd.concat(trades, ignore_index=True), targets, checked)
 
 
 def _run(
     bars: pd.DataFrame, targets: pd.DataFrame, config: RunConfig, start: pd.Timestamp,
-    end: pd.Timestamp,
+    end: pd.Timestamp, engine: str,
 ) -> BacktestResult:  # fmt: skip
-    return run_backtest(bars, targets, config.backtest, start=start.date(), end=end.date())
+    return run_backtest(
+        bars, targets, config.backtest, start=start.date(), end=end.date(), engine=engine
+    )
 
 
 def _uncertainty(

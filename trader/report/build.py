@@ -25,10 +25,16 @@ def build_report(
     strategies: dict[str, Any],
     test_start: pd.Timestamp,
     test_end: pd.Timestamp,
+    engine: str = "fast",
+    parity: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Collect everything a reader needs about a backtested run into plain data."""
+    """Collect everything a reader needs about a backtested run into plain data.
+
+    ``engine`` names the backtest engine; ``parity`` is the live check of the fast engine
+    against backtrader (`trader.backtesting.Parity.as_dict`), when one ran.
+    """
     config = meta["config"]
-    return {
+    report = {
         "run_id": run_id,
         "record_id": record_id,
         "trained": meta["created"],
@@ -43,9 +49,13 @@ def build_report(
             name: {"epochs_run": [len(h.get("loss", [])) for h in hists]}
             for name, hists in meta["histories"].items()
         },
+        "engine": engine,
         "strategies": json_safe(strategies),
         "config": config,
     }
+    if parity is not None:
+        report["parity"] = json_safe(parity)
+    return report
 
 
 def write_report(

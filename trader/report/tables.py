@@ -42,7 +42,8 @@ def money_table(report: dict[str, Any]) -> Table:
     p, c = report["periods"], report["costs"]
     table = _table(
         f"Backtest {p['test_start']} .. {p['test_end']}, out of sample ({report['protocol']}); "
-        f"fills at next open, commission {c['commission'] * 100:.2f}%, slippage "
+        f"fills at next open ({report.get('engine', 'backtrader')} engine), commission "
+        f"{c['commission'] * 100:.2f}%, slippage "
         f"{c['slippage'] * 100:.2f}%; portfolio of {', '.join(report['tickers'])}",
         ["strategy", "kind", "return", "profit", "CAGR", "Sharpe", "Sharpe 95% CI", "max DD",
          "trades", "win rate", "exposure", "turnover"],
@@ -137,7 +138,22 @@ def verdict_lines(report: dict[str, Any]) -> list[str]:
     audit = report.get("audit")
     if audit:
         lines.append(f"leakage audit: {audit['verdict']}")
+    parity = report.get("parity")
+    if parity:
+        lines.append(parity_line(parity))
     return lines
+
+
+def parity_line(parity: dict[str, Any]) -> str:
+    """The live engine check in one line: agree, or the first difference."""
+    fast, reference = parity["engines"]
+    where = (
+        f"{parity['portfolio']}'s portfolio, {parity['fills']} fills, {parity['trades']} round "
+        f"trips, {parity['days']} days"
+    )
+    if parity["agree"]:
+        return f"engine parity: {fast} = {reference} on {where} (to {parity['tolerance']:g})"
+    return f"engine parity: FAIL, {fast} != {reference} on {where}: {parity['differences'][0]}"
 
 
 def render(report: dict[str, Any]) -> Group:
