@@ -39,27 +39,29 @@ class Market:
     @classmethod
     def of(cls, frames: dict[str, pd.DataFrame]) -> Market:
         tickers = list(frames)
-        days = pd.DatetimeIndex(
-            np.unique(np.concatenate([f.index.to_numpy() for f in frames.values()]))
-        ).as_unit("ns")
-        shape = (len(days), len(tickers))
-        arrays = {col: np.full(shape, np.nan) for col in ("open", "high", "low", "close")}
-        rows: dict[str, np.ndarray] = {}
-        for i, (ticker, frame) in enumerate(frames.items()):
-            rows[ticker] = days.get_indexer(frame.index)
-            for col, arr in arrays.items():
-                arr[rows[ticker], i] = frame[col].to_numpy(dtype=float)
-        has_bar = ~np.isnan(arrays["open"])
-        last_close = pd.DataFrame(arrays["close"]).ffill().fillna(0.0).to_numpy()
+        columns = ["open", "high", "low", "close"]
+        take = next(iter(frames.values())).columns.get_indexer(columns)  # same layout in all
+        stacked = np.concatenate([f.to_numpy(dtype=float)[:, take] for f in frames.values()])
+        index = np.concatenate([f.index.to_numpy(dtype="datetime64[ns]") for f in frames.values()])
+        unique, day = np.unique(index, return_inverse=True)
+        lengths = [len(f) for f in frames.values()]
+        ticker = np.repeat(np.arange(len(tickers)), lengths)
+        shape = (len(unique), len(tickers))
+        arrays = []
+        for k in range(len(take)):
+            arr = np.full(shape, np.nan)
+            arr[day, ticker] = stacked[:, k]
+            arrays.append(arr)
+        last_close = pd.DataFrame(arrays[3]).ffill().fillna(0.0).to_numpy()
         return cls(
-            days=days,
+            days=pd.DatetimeIndex(unique).as_unit("ns"),
             tickers=tickers,
-            opens=arrays["open"],
-            highs=arrays["high"],
-            lows=arrays["low"],
+            opens=arrays[0],
+            highs=arrays[1],
+            lows=arrays[2],
             last_close=np.ascontiguousarray(last_close),
-            has_bar=has_bar,
-            rows=rows,
+            has_bar=~np.isnan(arrays[0]),
+            rows=dict(zip(tickers, np.split(day, np.cumsum(lengths)[:-1]), strict=True)),
         )
 
     def lay_out(self, schedule: dict[str, np.ndarray]) -> np.ndarray:

@@ -26,10 +26,10 @@ TRADE_COLUMNS = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class _Trip:
     sign: float
-    entry_date: pd.Timestamp
+    entry_day: np.datetime64
     entry_bar: int
     cash: float = 0.0
     commission: float = 0.0
@@ -50,26 +50,20 @@ class _Trip:
             self.out_value += abs(size) * price
 
     def row(
-        self,
-        ticker: str,
-        exit_date: pd.Timestamp | None,
-        exit_price: float,
-        exit_bar: int,
-        pnl: float,
-    ) -> dict[str, object]:
-        return {
-            "ticker": ticker,
-            "direction": "long" if self.sign > 0 else "short",
-            "entry_date": self.entry_date,
-            "exit_date": pd.NaT if exit_date is None else exit_date,
-            "size": self.peak,
-            "entry_price": self.in_value / self.in_shares,
-            "exit_price": exit_price,
-            "pnl": pnl,
-            "pnl_net": pnl - self.commission,
-            "bars_held": exit_bar - self.entry_bar,
-            "open": exit_date is None,
-        }
+        self, exit_day: np.datetime64, exit_price: float, exit_bar: int, pnl: float, is_open: bool
+    ) -> tuple[object, ...]:
+        return (
+            "long" if self.sign > 0 else "short",
+            self.entry_day,
+            exit_day,
+            self.peak,
+            self.in_value / self.in_shares,
+            exit_price,
+            pnl,
+            pnl - self.commission,
+            exit_bar - self.entry_bar,
+            is_open,
+        )
 
 
 def round_trips(fills: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -83,38 +77,68 @@ def round_trips(fills: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> pd.Data
     and pnl marked to that close (no exit costs). A fill that crosses zero is split at zero
     (commission pro rata). ``fills`` must be in execution order.
     """
-    rows: list[dict[str, object]] = []
+    tickers: list[str] = []
+    rows: list[tuple[object, ...]] = []
     for ticker, group in fills.groupby("ticker", sort=True):
         name = str(ticker)
         frame = frames[name]
-        bar_no = pd.Series(np.arange(len(frame)), index=frame.index)
-        trip: _Trip | None = None
-        pos = 0.0
-        values = group[["size", "price", "commission"]].to_numpy(float)
-        for (size, price, comm), day in zip(values, pd.DatetimeIndex(group["date"]), strict=True):
-            if pos != 0 and (pos + size) * pos < 0:  # crosses zero: close, then open the rest
-                part = -pos / size
-                parts = [(-pos, comm * part), (size + pos, comm * (1 - part))]
-            else:
-                parts = [(size, comm)]
-            for part_size, part_comm in parts:
-                if trip is None:
-                    trip = _Trip(math.copysign(1.0, part_size), day, int(bar_no[day]))
-                trip.add(part_size, price, part_comm)
-                pos += part_size
-                trip.peak = max(trip.peak, abs(pos))
-                if abs(pos) <= 1e-9 * trip.peak:
-                    exit_price = trip.out_value / trip.out_shares
-                    rows.append(trip.row(name, day, exit_price, int(bar_no[day]), trip.cash))
-                    trip, pos = None, 0.0
-        if trip is not None:
-            last = float(frame["close"].iloc[-1])
-            rows.append(trip.row(name, None, last, len(frame) - 1, trip.cash + pos * last))
+        days = pd.DatetimeIndex(group["date"]).as_unit("ns")
+        bars = frame.index.get_indexer(days).tolist()
+        found = _trips(
+            group["size"].to_numpy(float).tolist(),
+            group["price"].to_numpy(float).tolist(),
+            group["commission"].to_numpy(float).tolist(),
+            list(days.to_numpy()),
+            bars,
+            float(frame["close"].iloc[-1]),
+            len(frame) - 1,
+        )
+        tickers += [name] * len(found)
+        rows += found
     if not rows:
         return empty_trades()
-    out = pd.DataFrame(rows, columns=list(TRADE_COLUMNS))
-    out["exit_date"] = pd.to_datetime(out["exit_date"])
+    out = pd.DataFrame(rows, columns=list(TRADE_COLUMNS[1:]))
+    out.insert(0, "ticker", tickers)
+    for col in ("entry_date", "exit_date"):
+        out[col] = pd.to_datetime(out[col]).astype("datetime64[ns]")
     return out.sort_values(["entry_date", "ticker"], kind="stable").reset_index(drop=True)
+
+
+def _trips(
+    sizes: list[float],
+    prices: list[float],
+    commissions: list[float],
+    days: list[np.datetime64],
+    bars: list[int],
+    last_close: float,
+    last_bar: int,
+) -> list[tuple[object, ...]]:
+    """The round trips of one ticker's fills (plain lists: this loop runs once per fill)."""
+    rows: list[tuple[object, ...]] = []
+    trip: _Trip | None = None
+    pos = 0.0
+    for size, price, comm, day, bar in zip(sizes, prices, commissions, days, bars, strict=True):
+        if pos != 0 and (pos + size) * pos < 0:  # crosses zero: close, then open the rest
+            part = -pos / size
+            parts = ((-pos, comm * part), (size + pos, comm * (1 - part)))
+        else:
+            parts = ((size, comm),)
+        for part_size, part_comm in parts:
+            if trip is None:
+                trip = _Trip(math.copysign(1.0, part_size), day, bar)
+            trip.add(part_size, price, part_comm)
+            pos += part_size
+            if abs(pos) > trip.peak:
+                trip.peak = abs(pos)
+            if abs(pos) <= 1e-9 * trip.peak:
+                rows.append(trip.row(day, trip.out_value / trip.out_shares, bar, trip.cash, False))
+                trip, pos = None, 0.0
+    if trip is not None:
+        rows.append(trip.row(_NAT, last_close, last_bar, trip.cash + pos * last_close, True))
+    return rows
+
+
+_NAT = np.datetime64("NaT", "ns")
 
 
 def empty_trades() -> pd.DataFrame:
