@@ -118,11 +118,10 @@ def _trips(
     trip: _Trip | None = None
     pos = 0.0
     for size, price, comm, day, bar in zip(sizes, prices, commissions, days, bars, strict=True):
+        parts: tuple[tuple[float, float], ...] = ((size, comm),)
         if pos != 0 and (pos + size) * pos < 0:  # crosses zero: close, then open the rest
             part = -pos / size
             parts = ((-pos, comm * part), (size + pos, comm * (1 - part)))
-        else:
-            parts = ((size, comm),)
         for part_size, part_comm in parts:
             if trip is None:
                 trip = _Trip(math.copysign(1.0, part_size), day, bar)
