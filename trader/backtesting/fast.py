@@ -40,7 +40,9 @@ class Market:
     def of(cls, frames: dict[str, pd.DataFrame]) -> Market:
         tickers = list(frames)
         columns = ["open", "high", "low", "close"]
-        take = next(iter(frames.values())).columns.get_indexer(pd.Index(columns))  # same layout in all
+        take = next(iter(frames.values())).columns.get_indexer(
+            pd.Index(columns)
+        )  # same layout in all
         stacked = np.concatenate([f.to_numpy(dtype=float)[:, take] for f in frames.values()])
         index = np.concatenate([f.index.to_numpy(dtype="datetime64[ns]") for f in frames.values()])
         unique, day = np.unique(index, return_inverse=True)

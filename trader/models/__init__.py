@@ -6,6 +6,8 @@ The only package of trader that imports Keras/TensorFlow. Modules, one concept e
 - `presets`: output activation, loss, metrics and label encoding per label kind
 - `compat`: refuse incompatible choices before training
 - `builders`: a compiled dense or LSTM model from a `ModelConfig`
+- `feed`: samples as windows into rows (`Windows`), fed batch by batch in a seeded order
+  (`Batches`, a `keras.utils.PyDataset`): windows are never materialized for training
 - `training`: seeded, deterministic fit with early stopping; one-call batched predict
 - `outputs`: raw outputs to a direction score in [-1, 1]
 - `persist`: ``.keras`` files with a JSON metadata sidecar
@@ -28,6 +30,7 @@ import_quietly()
 from trader.models.builders import build_model
 from trader.models.compat import check_compatible
 from trader.models.encoding import Encoding, encode_labels
+from trader.models.feed import Batches, Windows
 from trader.models.outputs import class_probability, to_score
 from trader.models.persist import load_model, save_model
 from trader.models.presets import PRESETS, Preset, ResolvedModel, resolve
@@ -46,11 +49,13 @@ from trader.models.training import fit, predict
 
 __all__ = [
     "PRESETS",
+    "Batches",
     "Encoding",
     "FreshModel",
     "Kind",
     "Preset",
     "ResolvedModel",
+    "Windows",
     "build_model",
     "canonical_name",
     "check_compatible",

@@ -110,7 +110,7 @@ def _rows(
 
 def _fit_predict(
     windows: WindowSet,
-    x: np.ndarray,
+    rows: np.ndarray,
     masks: tuple[np.ndarray, np.ndarray, np.ndarray],
     config: RunConfig,
     fold: Fold,
@@ -121,6 +121,7 @@ def _fit_predict(
     from trader import models
 
     fit, val, test = masks
+    samples = windows.samples(rows)  # views into the rows: no window is copied out whole
     scores: dict[str, np.ndarray] = {}
     histories: dict[str, dict[str, list[float]]] = {}
     for cfg in config.models:
@@ -132,16 +133,16 @@ def _fit_predict(
 
         histories[cfg.name] = models.fit(
             model,
-            x[fit],
+            samples.subset(fit),
             windows.labels[fit],
-            x[val],
+            samples.subset(val),
             windows.labels[val],
             cfg,
             label=windows.label,
             n_classes=windows.n_classes,
             progress=on_epoch,
         )
-        raw = models.predict(model, x[test])
+        raw = models.predict(model, samples.subset(test))
         scores[cfg.name] = models.to_score(raw, cfg, windows.label, windows.n_classes)
         if directory is not None:
             models.save_model(
@@ -174,9 +175,8 @@ def out_of_sample(
         folds = folds[-last_folds:]
     for cfg in config.models:  # refuse incompatible choices before any training
         models.check_compatible(cfg, windows.label, windows.n_classes)
-    shape = (windows.x.shape[1], windows.x.shape[2])
     builds = {
-        cfg.name: models.FreshModel(cfg, shape, windows.label, windows.n_classes)
+        cfg.name: models.FreshModel(cfg, windows.shape, windows.label, windows.n_classes)
         for cfg in config.models
     }
     per_fold: dict[str, list[pd.DataFrame]] = {}
@@ -191,9 +191,9 @@ def out_of_sample(
                 f"fold {fold.index}: too few windows to train ({int(fit.sum())} fit, "
                 f"{int(val.sum())} validation); use more history, fewer folds or shorter windows"
             )
-        x = rescale(windows, fit) if config.window.scale else windows.x
+        rows = rescale(windows, fit) if config.window.scale else windows.rows
         scores, fold_histories = _fit_predict(
-            windows, x, masks, config, fold, builds, directory, progress
+            windows, rows, masks, config, fold, builds, directory, progress
         )
         for name, history in fold_histories.items():
             histories[name].append(history)
