@@ -43,7 +43,7 @@ from trader.models.registry import (
     get_optimizer,
     names,
 )
-from trader.models.reuse import FreshModel
+from trader.models.reuse import FreshModel, FreshModels
 from trader.models.seeding import seed_everything
 from trader.models.training import fit, predict
 
@@ -52,6 +52,7 @@ __all__ = [
     "Batches",
     "Encoding",
     "FreshModel",
+    "FreshModels",
     "Kind",
     "Preset",
     "ResolvedModel",

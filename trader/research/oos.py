@@ -160,12 +160,14 @@ def out_of_sample(
     directory: Path | None = None,
     last_folds: int | None = None,
     canary: bool = False,
+    reuse: models.FreshModels | None = None,
     progress: Progress,
 ) -> OutOfSample:
     """Walk the folds: fit, predict the test rows, stitch; models saved under ``directory``.
 
     ``last_folds`` keeps only that many folds at the end, and ``canary`` adds a feature that
-    peeks one day ahead: both for the leakage audit's canary run only.
+    peeks one day ahead: both for the leakage audit's canary run only. ``reuse`` keeps the
+    compiled models for a later call on windows of the same shape (no new tracing).
     """
     from trader import models
 
@@ -175,8 +177,9 @@ def out_of_sample(
         folds = folds[-last_folds:]
     for cfg in config.models:  # refuse incompatible choices before any training
         models.check_compatible(cfg, windows.label, windows.n_classes)
+    reuse = reuse or models.FreshModels()
     builds = {
-        cfg.name: models.FreshModel(cfg, windows.shape, windows.label, windows.n_classes)
+        cfg.name: reuse.get(cfg, windows.shape, windows.label, windows.n_classes)
         for cfg in config.models
     }
     per_fold: dict[str, list[pd.DataFrame]] = {}
