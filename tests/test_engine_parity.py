@@ -22,8 +22,11 @@ from trader.backtesting import (
     check_parity,
     differences,
     execution_targets,
+    fast_kernel,
     run_backtest,
 )
+from trader.backtesting.round_trips import round_trips
+from trader.backtesting.rules import checked_inputs
 from trader.config import BacktestConfig
 
 NAMES = ("AAA", "BBB", "CCC", "DDD")
@@ -195,3 +198,14 @@ def test_differences_name_what_differs() -> None:
     assert any(f.startswith("equity on 2024-01-08") for f in found)
     assert any(f.startswith("trades:") for f in found)
     assert not any(f.startswith("fills") for f in found)  # 1e-12 is within the tolerance
+
+
+@PROPERTY
+@given(cases())
+def test_compiled_round_trips_are_the_python_ones_bit_for_bit(case: Case) -> None:
+    """The fast engine pairs fills with `trip_table` compiled, the adapter with it as Python."""
+    fills = _run(case, "fast").fills
+    _, frames, _ = checked_inputs(case.bars, case.targets, case.config)
+    python = round_trips(fills, frames)
+    compiled = round_trips(fills, frames, pairing=fast_kernel.trips)
+    pd.testing.assert_frame_equal(python, compiled, check_exact=True)

@@ -122,7 +122,7 @@ def simulate(
         equity=pd.Series(equity, index=index, name="equity"),
         cash=pd.Series(cash, index=index, name="cash"),
         positions=pd.DataFrame(held, index=index, columns=market.tickers),
-        trades=round_trips(table, frames),
+        trades=round_trips(table, frames, pairing=fast_kernel.trips),
         fills=table,
         rejected=0,
         capped=capped,

@@ -6,6 +6,8 @@ backtrader adapter does with `trader.backtesting.rules.plan_rebalance` and backt
 sizing from the previous close's value, the four order groups (long sales, short sales, covers,
 long buys) with the cash rule, fills at the open capped at high/low, commission, and valuation
 at each close. Parity with the adapter is proven by property tests (tests/test_engine_parity.py).
+It also compiles `trader.backtesting.round_trips.trip_table`, the pairing of fills into round
+trips, from its one Python source.
 
 Compiled once per machine: ``cache=True`` keeps the machine code in ``$NUMBA_CACHE_DIR``, which
 defaults to ``<data dir>/cache/numba`` (set here before numba is first imported).
@@ -23,7 +25,11 @@ os.environ.setdefault("NUMBA_CACHE_DIR", str(paths.data_dir() / "cache" / "numba
 import numba
 import numpy as np
 
+from trader.backtesting.round_trips import trip_table
 from trader.backtesting.rules import DUST, SIZE_HAIRCUT
+
+#: `round_trips.trip_table` compiled: the same code pairs the fast engine's fills into trips.
+trips = numba.njit(cache=True)(trip_table)
 
 # What `simulate` reports for an order the broker would refuse (never, when the rules hold).
 NO_REFUSAL = -1
