@@ -116,7 +116,8 @@ def main() -> None:
     start = time.perf_counter()
     bars, targets = market(1, 50)
     run_backtest(bars, targets, CONFIG)
-    print(f"fast engine first call (numba compile or cache load): {time.perf_counter() - start:.2f}s")
+    first = time.perf_counter() - start
+    print(f"fast engine first call (numba compile or cache load): {first:.2f}s")
     for tickers, days in SHAPES:
         n_bars = tickers * days
         bars, targets = market(tickers, days)
