@@ -25,8 +25,10 @@ from trader.models.seeding import seed_everything
 
 EpochProgress = Callable[[int, dict[str, float]], None]
 
-#: samples per batch in `predict` and in validation; one ``model.predict`` call either way
+#: samples per batch in `predict`; one ``model.predict`` call either way
 PREDICT_BATCH = 4096
+#: samples per validation batch (or the training batch size if larger): a few steps per epoch
+VALIDATION_BATCH = 1024
 
 
 def _as_float(value: Any) -> float:
@@ -101,7 +103,7 @@ def fit(
     seed_everything(config.seed)
     result = model.fit(
         Batches(xt, yt, config.batch_size, seed=config.seed),
-        validation_data=Batches(xv, yv, max(config.batch_size, PREDICT_BATCH)),
+        validation_data=Batches(xv, yv, max(config.batch_size, VALIDATION_BATCH)),
         epochs=config.epochs,
         shuffle=False,  # the epoch order comes from the seed (`Batches`)
         callbacks=callbacks,

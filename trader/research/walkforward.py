@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from trader.config import ProtocolConfig
 
 Mode = Literal["expanding", "rolling"]
+CHUNK = 65_536  # rows scaled at a time: no float64 copy of every feature row
 
 
 @dataclass(frozen=True)
@@ -196,12 +197,12 @@ def folds_table(folds: list[Fold]) -> pd.DataFrame:
     return pd.DataFrame([asdict(f) for f in folds]).set_index("index")
 
 
-def unscaled_rows(windows: WindowSet) -> np.ndarray:
-    """The windows' feature rows before scaling (float64), undoing ``windows.scaler``.
-
-    Exact up to the float32 rounding of ``windows.rows``.
+def unscaled_rows(windows: WindowSet, rows: slice | np.ndarray = slice(None)) -> np.ndarray:
+    """The windows' feature rows (all, or those selected) before scaling (float64), undoing
+    ``windows.scaler``. Exact up to the float32 rounding of ``windows.rows``.
     """
-    raw: np.ndarray = windows.rows.astype(np.float64) * windows.scaler.std + windows.scaler.mean
+    scaler = windows.scaler
+    raw: np.ndarray = windows.rows[rows].astype(np.float64) * scaler.std + scaler.mean
     return raw
 
 
@@ -215,17 +216,23 @@ def fold_scaler(windows: WindowSet, fit_mask: np.ndarray) -> Scaler:
     edges = np.zeros(len(windows.rows) + 1, dtype=np.int64)
     np.add.at(edges, starts, 1)
     np.add.at(edges, starts + windows.length, -1)
-    covered = np.cumsum(edges[:-1]) > 0
-    return Scaler.fit(unscaled_rows(windows)[covered])
+    covered = np.flatnonzero(np.cumsum(edges[:-1]) > 0)
+    chunks = (covered[a : a + CHUNK] for a in range(0, len(covered), CHUNK))
+    return Scaler.fit_chunks(unscaled_rows(windows, rows) for rows in chunks)
 
 
-def rescale(windows: WindowSet, fit_mask: np.ndarray) -> np.ndarray:
+def rescale(windows: WindowSet, fit_mask: np.ndarray, chunk: int = CHUNK) -> np.ndarray:
     """``windows.rows`` re-scaled (float32) with a scaler fit on this fold's fit rows only.
 
-    O(rows x features): the windows are views into these rows (`WindowSet.samples`).
+    O(rows x features), transformed ``chunk`` rows at a time so that no float64 copy of all
+    rows is made: the windows are views into these rows (`WindowSet.samples`).
     """
     scaler = fold_scaler(windows, np.asarray(fit_mask, dtype=bool))
-    return scaler.transform(unscaled_rows(windows)).astype(np.float32)
+    out = np.empty_like(windows.rows)
+    for a in range(0, len(out), chunk):
+        part = slice(a, a + chunk)
+        out[part] = scaler.transform(unscaled_rows(windows, part))
+    return out
 
 
 def stitch(fold_predictions: list[pd.DataFrame]) -> pd.DataFrame:

@@ -13,7 +13,7 @@ feature rows once and the first row of each window, and `WindowSet.samples` hand
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -123,6 +123,18 @@ class Scaler:
         if len(rows) < 2:
             raise DataError("too few training rows to fit the scaler (need at least 2)")
         fitted = StandardScaler().fit(rows)
+        return cls(mean=fitted.mean_, std=fitted.scale_)
+
+    @classmethod
+    def fit_chunks(cls, chunks: Iterable[np.ndarray]) -> Scaler:
+        """`fit` on rows given chunk by chunk (`StandardScaler.partial_fit`): no copy of all
+        rows at once. Equal to `fit` up to rounding."""
+        fitted = StandardScaler()
+        for rows in chunks:
+            if len(rows):
+                fitted.partial_fit(rows)
+        if getattr(fitted, "n_samples_seen_", 0) < 2:
+            raise DataError("too few training rows to fit the scaler (need at least 2)")
         return cls(mean=fitted.mean_, std=fitted.scale_)
 
     @classmethod
