@@ -25,7 +25,8 @@ import pandas as pd
 
 from trader.config import ModelConfig, WindowConfig
 from trader.data import ingestion as ingest
-from trader.research.windows import Scaler, build_windows, compute_features, feature_columns
+from trader.research.scaling import Scaler
+from trader.research.windows import build_windows, compute_features, feature_columns
 
 
 def timed(func: Callable[[], object], repeat: int = 3) -> float:

@@ -8,6 +8,7 @@ import pytest
 
 from trader.config import ProtocolConfig, WindowConfig
 from trader.errors import DataError
+from trader.research.scaling import Scaler
 from trader.research.walkforward import (
     Fold,
     WalkForwardSpec,
@@ -19,7 +20,7 @@ from trader.research.walkforward import (
     stitch,
     unscaled_rows,
 )
-from trader.research.windows import Scaler, build_windows, compute_features
+from trader.research.windows import build_windows, compute_features
 
 DAYS = pd.bdate_range("2020-01-01", periods=600)
 

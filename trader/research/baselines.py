@@ -24,8 +24,9 @@ from scipy.special import expit
 from sklearn.linear_model import LogisticRegression, Ridge
 
 from trader.config import LabelKind
+from trader.research.scaling import Scaler
 from trader.research.walkforward import rescale
-from trader.research.windows import Scaler, WindowSet
+from trader.research.windows import WindowSet
 
 BASELINES = ("always_long", "majority_class", "previous_direction", "linear")
 RETURN_COLUMNS = ("return", "log_return", "close_rel")

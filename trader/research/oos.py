@@ -21,6 +21,7 @@ from trader.config import RunConfig
 from trader.errors import DataError
 from trader.events import Progress
 from trader.research.baselines import BASELINES, window_baseline_scores
+from trader.research.scaling import Scaler
 from trader.research.walkforward import (
     Fold,
     WalkForwardSpec,
@@ -30,7 +31,6 @@ from trader.research.walkforward import (
     stitch,
 )
 from trader.research.windows import (
-    Scaler,
     WindowSet,
     build_windows,
     feature_columns,

@@ -39,7 +39,8 @@ import numpy as np
 import pandas as pd
 
 from trader.errors import DataError
-from trader.research.windows import Scaler, WindowSet
+from trader.research.scaling import Scaler
+from trader.research.windows import WindowSet
 
 if TYPE_CHECKING:
     from trader.config import ProtocolConfig
