@@ -8,6 +8,8 @@ early stopping, so every variant does the same work) and predicts the fold's tes
 
 - ``plain``: ``model.fit(x, y, batch_size, shuffle=True, validation_data=(x, y))`` on
   materialized (samples, L, F) arrays, a new model per fold: the default Keras way;
+- ``reuse``: the same ``model.fit`` on arrays, but one compiled model per configuration reset
+  per fold (`FreshModel`), to tell the feed's own cost from the tracing it saves;
 - ``feed``: `trader.models.fit` as the pipeline runs it: `Batches` over views of the rows,
   seeded epoch order, ``shuffle=False``, one compiled model per configuration reset per fold
   (`FreshModel`), validation in one batch;
@@ -89,8 +91,12 @@ def run_variant(name: str, epochs: int, models_cfg: list[ModelConfig]) -> Score:
         y_fit, y_val, y_test = windows.labels[fit], windows.labels[val], windows.labels[test]
         for cfg in models_cfg:
             start = time.perf_counter()
-            if name == "plain":
-                model = models.build_model(cfg, windows.shape, windows.label, windows.n_classes)
+            if name in ("plain", "reuse"):
+                model = (
+                    builds[cfg.name].fresh()
+                    if name == "reuse"
+                    else models.build_model(cfg, windows.shape, windows.label, windows.n_classes)
+                )
                 enc = models.resolve(cfg, windows.label, windows.n_classes).encoding
                 history = model.fit(
                     windows.take(fit, rows), models.encode_labels(y_fit, enc, 2),
