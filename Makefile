@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/memory.py
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/demo.py
+	$(BIN)/python bench/signals.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

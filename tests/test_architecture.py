@@ -25,6 +25,7 @@ STAGES = (
     "evaluate",
     "report",
     "pipeline",
+    "operations",
     "cli",
 )
 MAX_LINES = 300

@@ -7,6 +7,8 @@
 - `bars`: tidy bars as validated per-ticker frames
 - `predictions`: predictions made elsewhere, as a checked (date, ticker, score) table
 - `records`: run records (config, seeds, versions, data hash, metrics, predictions, trades)
+- `service_tables`: tables of the unattended service (promoted models, signals, restatements,
+  job claims and runs), used by `trader.operations`
 """
 
 from __future__ import annotations
@@ -32,6 +34,14 @@ from trader.data.records import (
     save_run,
 )
 from trader.data.schema import Base, DailyBar, IngestRun, Instrument
+from trader.data.service_tables import (
+    JobClaim,
+    JobRun,
+    ModelActivation,
+    ProductionModel,
+    Restatement,
+    Signal,
+)
 from trader.data.store import INGEST_HINT, Store
 from trader.data.validate import drop_invalid, validate_bars
 
@@ -45,7 +55,13 @@ __all__ = [
     "IngestReport",
     "IngestRun",
     "Instrument",
+    "JobClaim",
+    "JobRun",
+    "ModelActivation",
+    "ProductionModel",
+    "Restatement",
     "RunRecord",
+    "Signal",
     "Store",
     "alembic_config",
     "drop_invalid",

@@ -10,6 +10,7 @@ The only package of trader that imports Keras/TensorFlow. Modules, one concept e
   (`Batches`, a `keras.utils.PyDataset`): windows are never materialized for training
 - `training`: seeded, deterministic fit with early stopping; one-call batched predict
 - `outputs`: raw outputs to a direction score in [-1, 1]
+- `calls`: raw outputs to a call in the label's own terms (up, down, flat), for live signals
 - `persist`: ``.keras`` files with a JSON metadata sidecar
 - `reuse`: one compiled model reset to its fresh state per fold (no retracing)
 - `quiet`: TensorFlow imported without its start-up banner
@@ -28,6 +29,7 @@ from trader.models.quiet import import_quietly
 import_quietly()
 
 from trader.models.builders import build_model
+from trader.models.calls import CLASS_NAMES, to_calls
 from trader.models.compat import check_compatible
 from trader.models.encoding import Encoding, encode_labels
 from trader.models.feed import Batches, Windows
@@ -48,6 +50,7 @@ from trader.models.seeding import seed_everything
 from trader.models.training import fit, predict
 
 __all__ = [
+    "CLASS_NAMES",
     "PRESETS",
     "Batches",
     "Encoding",
@@ -73,5 +76,6 @@ __all__ = [
     "resolve",
     "save_model",
     "seed_everything",
+    "to_calls",
     "to_score",
 ]

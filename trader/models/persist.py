@@ -60,11 +60,14 @@ def save_model(model: keras.Model, path: Path, metadata: dict[str, Any]) -> None
     sidecar_path(path).write_text(text + "\n")
 
 
-def load_model(path: Path, *, compile: bool = False) -> tuple[keras.Model, dict[str, Any]]:
+def load_model(
+    path: Path, *, compile: bool = False, safe_mode: bool = True
+) -> tuple[keras.Model, dict[str, Any]]:
     """The model saved at ``path`` and its metadata.
 
     ``compile=False`` (default) loads for prediction only, which is faster; pass True to get
-    the optimizer, loss and metrics back to continue training.
+    the optimizer, loss and metrics back to continue training. ``safe_mode`` (default, and what
+    production loading uses) refuses a file that would run arbitrary code (Lambda layers).
     """
     path = Path(path)
     meta_path = sidecar_path(path)
@@ -76,5 +79,10 @@ def load_model(path: Path, *, compile: bool = False) -> tuple[keras.Model, dict[
         metadata = json.loads(meta_path.read_text())
     except json.JSONDecodeError as err:
         raise DataError(f"{meta_path}: not valid JSON ({err.msg}, line {err.lineno})") from None
-    model = keras.saving.load_model(path, compile=compile)
+    try:
+        model = keras.saving.load_model(path, compile=compile, safe_mode=safe_mode)
+    except ValueError as err:
+        if "safe_mode" not in str(err):
+            raise
+        raise DataError(f"{path}: refused by Keras safe mode (the file would run code)") from err
     return model, metadata
