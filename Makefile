@@ -39,6 +39,11 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/engines.py
+	$(BIN)/python bench/training.py
+	$(BIN)/python bench/memory.py
+	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/demo.py
 	$(BIN)/python bench/signals.py
 
 clean:

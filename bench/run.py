@@ -4,12 +4,15 @@
 
 1. predict: one batched `trader.models.predict` call over the test windows vs one
    `model.predict` call per window (the ~55 ms per call trap), on the same LSTM.
-2. windows: `trader.research.windows.build_windows` (numpy sliding_window_view) vs a Python loop
-that
-   slices one window per sample, on the bundled sample's 20 stocks.
+2. windows: `trader.research.windows.build_windows` (feature rows and window starts, every
+   window then copied out with `WindowSet.take`) vs a Python loop that slices one window per
+   sample, on the bundled sample's 20 stocks.
 3. bootstrap: the paired block bootstrap of a Sharpe-ratio difference with the statistic computed
    on a whole chunk of resamples at once (`vectorized=True`, what the report uses) vs once per
    resample, on the same resamples.
+
+The other benchmarks: bench/engines.py, bench/training.py, bench/memory.py, bench/ingest.py
+(`make bench` runs them all; docs/benchmarks.md has the results).
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ import pandas as pd
 from trader.config import ModelConfig, WindowConfig
 from trader.data import ingestion as ingest
 from trader.evaluate.bootstrap import bootstrap_distribution, per_period_sharpe, row_sharpe
-from trader.research.windows import Scaler, build_windows, compute_features, feature_columns
+from trader.research.scaling import Scaler
+from trader.research.windows import build_windows, compute_features, feature_columns
 
 
 def timed(func: Callable[[], object], repeat: int = 3) -> float:
@@ -55,11 +59,12 @@ def bench_windows(bars: pd.DataFrame) -> None:
     config = WindowConfig(length=20, features=["log_return", "ohlc", "volume_change"])
     fast = build_windows(bars, config)
     slow = loop_windows(bars, config, fast.scaler)
-    assert np.allclose(fast.x, slow, atol=1e-6), "loop and vectorized windows differ"
+    assert np.allclose(fast.take(), slow, atol=1e-6), "loop and vectorized windows differ"
     t_fast = timed(lambda: build_windows(bars, config))
     t_slow = timed(lambda: loop_windows(bars, config, fast.scaler), repeat=1)
     print(
-        f"windows  {len(fast.x):>7} windows x {len(feature_columns(config.features))} features: "
+        f"windows  {len(fast.starts):>7} windows x "
+        f"{len(feature_columns(config.features))} features: "
         f"vectorized {t_fast:.3f}s, loop {t_slow:.3f}s, loop/vectorized = {t_slow / t_fast:.1f}x"
     )
 
@@ -69,7 +74,7 @@ def bench_predict(bars: pd.DataFrame, n_calls: int = 200) -> None:
 
     config = WindowConfig(length=20)
     windows = build_windows(bars, config)
-    x = windows.x[windows.part("test", labelled=False)]
+    x = windows.take(windows.part("test", labelled=False))
     cfg = ModelConfig(name="lstm", kind="lstm", units=[32], epochs=1)
     model = models.build_model(cfg, (x.shape[1], x.shape[2]), windows.label, windows.n_classes)
     batched = models.predict(model, x)

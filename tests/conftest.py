@@ -21,6 +21,11 @@ from sqlalchemy.pool import NullPool
 
 # Before anything imports TensorFlow or reads trader's settings.
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+# The fast engine's compiled code is cached across test sessions (the data dir is a fresh
+# temporary folder per session, which would compile it again every time).
+os.environ.setdefault(
+    "NUMBA_CACHE_DIR", str(Path(__file__).resolve().parents[1] / ".pytest_cache" / "numba")
+)
 os.environ.pop("TRADER_DATABASE_URL", None)
 
 from trader.data import Store

@@ -3,7 +3,8 @@
 Stages in data-flow order; a module may import only from its own stage, from earlier stages
 (through their package, the table of contents) and from the top-level helpers. Only
 trader/models/ imports Keras/TensorFlow, only the backtrader adapter imports backtrader, only
-the CLI prints, and no module grows past the size limit.
+the fast engine's compiled loop imports numba, only the CLI prints, and no module grows past
+the size limit.
 """
 
 from __future__ import annotations
@@ -96,6 +97,8 @@ def test_heavy_libraries_stay_in_their_modules() -> None:
                 assert name.startswith("trader.models"), f"{name} imports {imported}"
             if root == "backtrader":
                 assert name == "trader.backtesting.backtrader_adapter", f"{name} imports it"
+            if root == "numba":
+                assert name == "trader.backtesting.fast_kernel", f"{name} imports it"
 
 
 def test_only_the_cli_prints() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from trader.backtesting.backtrader_adapter import run_backtest
+from trader.backtesting import run_backtest
 from trader.config import BacktestConfig
 from trader.data import ingestion as ingest
 from trader.data.validate import validate_bars

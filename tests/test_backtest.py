@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from trader.backtesting import BacktestResult, run_backtest
+from trader.backtesting import ENGINES, BacktestResult, run_backtest
 from trader.backtesting.round_trips import round_trips
-from trader.backtesting.rules import SIZE_HAIRCUT, Plan, Request, plan_rebalance
+from trader.backtesting.rules import SIZE_HAIRCUT, Plan, RefusedOrder, Request, plan_rebalance
 from trader.config import BacktestConfig
 from trader.errors import DataError
 from trader.signals import buy_and_hold_targets
@@ -52,6 +52,12 @@ def targets_for(**columns: list[float]) -> pd.DataFrame:
     return pd.DataFrame(columns, index=DATES[:n], dtype=float)
 
 
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """Every known-answer test runs on both engines."""
+    return str(request.param)
+
+
 OPENS = [100.0, 101.0, 102.0, 103.0, 104.0, 106.0, 105.0, 107.0, 108.0, 110.0]
 FLIP = [0, 0, 0, 1, 1, 1, 1, 0, 0, 0]  # long decided at day 3's close, flat at day 7's
 
@@ -60,8 +66,8 @@ def unit(open_: float) -> float:
     return open_ * (1 + S) * (1 + C)
 
 
-def test_flip_fills_at_next_open_with_costs() -> None:
-    result = run_backtest(bars_for("AAA", OPENS), targets_for(AAA=FLIP), CONFIG)
+def test_flip_fills_at_next_open_with_costs(engine: str) -> None:
+    result = run_backtest(bars_for("AAA", OPENS), targets_for(AAA=FLIP), CONFIG, engine=engine)
     fills, trades = result.fills, result.trades
     assert len(fills) == 2 and len(trades) == 1 and result.rejected == 0 and result.capped == 0
     shares = CASH * (1 - SIZE_HAIRCUT) / unit(OPENS[4])
@@ -93,23 +99,23 @@ def test_flip_fills_at_next_open_with_costs() -> None:
     assert list(result.equity.index) == list(DATES)
 
 
-def test_integer_sizing_floors_shares() -> None:
+def test_integer_sizing_floors_shares(engine: str) -> None:
     config = CONFIG.model_copy(update={"sizing": "integer"})
-    result = run_backtest(bars_for("AAA", OPENS), targets_for(AAA=FLIP), config)
+    result = run_backtest(bars_for("AAA", OPENS), targets_for(AAA=FLIP), config, engine=engine)
     assert len(result.fills) == 2 and len(result.trades) == 1 and result.rejected == 0
     size = result.fills["size"].iloc[0]
     assert size == math.floor(CASH / unit(OPENS[4])) == 96
     assert result.cash.min() >= 0
-    frac = run_backtest(bars_for("AAA", OPENS), targets_for(AAA=FLIP), CONFIG)
+    frac = run_backtest(bars_for("AAA", OPENS), targets_for(AAA=FLIP), CONFIG, engine=engine)
     assert frac.fills["size"].iloc[0] > size
     assert frac.fills["size"].iloc[0] % 1 != 0
 
 
 @pytest.mark.parametrize("drift", [-2.0, 2.0])
-def test_short_trade_pnl_sign(drift: float) -> None:
+def test_short_trade_pnl_sign(drift: float, engine: str) -> None:
     opens = [100.0 + drift * i for i in range(10)]
     target = [-x for x in FLIP]
-    result = run_backtest(bars_for("AAA", opens), targets_for(AAA=target), CONFIG)
+    result = run_backtest(bars_for("AAA", opens), targets_for(AAA=target), CONFIG, engine=engine)
     assert len(result.fills) == 2 and len(result.trades) == 1 and result.rejected == 0
     sell, cover = result.fills.iloc[0], result.fills.iloc[1]
     assert sell["size"] < 0 and cover["size"] == pytest.approx(-sell["size"])
@@ -123,10 +129,10 @@ def test_short_trade_pnl_sign(drift: float) -> None:
     assert (result.positions["AAA"].iloc[4:8] < 0).all()
 
 
-def test_two_tickers_share_cash_half_each() -> None:
+def test_two_tickers_share_cash_half_each(engine: str) -> None:
     bars = pd.concat([bars_for("AAA", OPENS), bars_for("BBB", [x / 2 for x in OPENS])])
     ones = [1.0] * 10
-    result = run_backtest(bars, targets_for(AAA=ones, BBB=ones), CONFIG)
+    result = run_backtest(bars, targets_for(AAA=ones, BBB=ones), CONFIG, engine=engine)
     assert len(result.fills) == 2 and len(result.trades) == 2 and result.rejected == 0
     assert set(result.fills["date"]) == {DATES[1]}
     for fill in result.fills.itertuples():
@@ -135,24 +141,24 @@ def test_two_tickers_share_cash_half_each() -> None:
     assert result.trades["open"].all()
 
 
-def test_position_cap_sizes_each_position_to_its_share_of_the_portfolio() -> None:
+def test_position_cap_sizes_each_position_to_its_share_of_the_portfolio(engine: str) -> None:
     bars = pd.concat([bars_for("AAA", OPENS), bars_for("BBB", [x / 2 for x in OPENS])])
     ones = [1.0] * 10
     config = CONFIG.model_copy(update={"position_cap": 0.25})
-    result = run_backtest(bars, targets_for(AAA=ones, BBB=ones), config)
+    result = run_backtest(bars, targets_for(AAA=ones, BBB=ones), config, engine=engine)
     assert len(result.fills) == 2 and result.rejected == 0 and result.capped == 0
     for fill in result.fills.itertuples():
         assert fill.value + fill.commission == pytest.approx(CASH * 0.25, rel=1e-8)
     assert result.cash.iloc[-1] == pytest.approx(CASH * 0.5, rel=1e-8)  # half stays in cash
 
 
-def test_position_cap_above_equal_weight_lets_cash_run_out_in_ticker_order() -> None:
+def test_position_cap_above_equal_weight_lets_cash_run_out_in_ticker_order(engine: str) -> None:
     names = ("AAA", "BBB", "CCC")
     bars = pd.concat([bars_for(t, OPENS) for t in names])
     # CCC is long from day 0; AAA and BBB want in from day 2, when most cash is taken
     config = CONFIG.model_copy(update={"position_cap": 0.6})
     targets = targets_for(AAA=[0, 0, 1, 1, 1], BBB=[0, 0, 1, 1, 1], CCC=[1, 1, 1, 1, 1])
-    result = run_backtest(bars.groupby("ticker").head(5), targets, config)
+    result = run_backtest(bars.groupby("ticker").head(5), targets, config, engine=engine)
     # AAA's buy is cut, BBB's is dropped: both count as capped, and nothing is rejected
     assert len(result.fills) == 2 and result.rejected == 0 and result.capped == 2
     first, second = result.fills.itertuples()
@@ -170,11 +176,13 @@ def test_position_cap_is_validated() -> None:
     assert BacktestConfig(position_cap=0.1).weight(4) == 0.1
 
 
-def test_buy_and_hold_matches_close_over_second_open() -> None:
+def test_buy_and_hold_matches_close_over_second_open(engine: str) -> None:
     raw = pd.read_csv(SAMPLE / "AAPL.csv", parse_dates=["date"]).head(60).assign(ticker="AAPL")
     hold = buy_and_hold_targets(raw)
     assert hold.shape == (60, 1) and (hold == 1.0).all().all()
-    result = run_backtest(raw, hold, BacktestConfig(cash=CASH, commission=C, slippage=S))
+    result = run_backtest(
+        raw, hold, BacktestConfig(cash=CASH, commission=C, slippage=S), engine=engine
+    )
     assert len(result.fills) == 1 and len(result.trades) == 1 and result.rejected == 0
     assert result.fills["date"].iloc[0] == raw["date"].iloc[1]
     day2 = raw.iloc[1]
@@ -190,12 +198,12 @@ def test_buy_and_hold_matches_close_over_second_open() -> None:
     assert trade["pnl"] == pytest.approx(shares * (raw["close"].iloc[-1] - trade["entry_price"]))
 
 
-def test_missing_days_align_and_off_bar_targets_are_ignored() -> None:
+def test_missing_days_align_and_off_bar_targets_are_ignored(engine: str) -> None:
     a = bars_for("AAA", [100.0] * 10, closes=[100.0] * 10)  # loses its costs: BBB is not capped
     b = bars_for("BBB", [x * 2 for x in OPENS], drop=(3, 4))
     # BBB: long decided at day 2; days 3-4 have no BBB bar, so their 0 is ignored.
     targets = targets_for(AAA=[0, 0, 1, 1, 1, 1, 1, 1, 1, 1], BBB=[0, 0, 1, 0, 0, 1, 1, 1, 1, 1])
-    result = run_backtest(pd.concat([a, b]), targets, CONFIG)
+    result = run_backtest(pd.concat([a, b]), targets, CONFIG, engine=engine)
     assert len(result.fills) == 2 and len(result.trades) == 2
     assert result.rejected == 0 and result.capped == 0
     fills = result.fills.set_index("ticker")
@@ -211,24 +219,24 @@ def test_missing_days_align_and_off_bar_targets_are_ignored() -> None:
     assert result.trades.set_index("ticker").loc["BBB", "bars_held"] == 4  # bars 3..7 of its 8
 
 
-def test_real_orcl_gaps_align() -> None:
+def test_real_orcl_gaps_align(engine: str) -> None:
     frames = [
         pd.read_csv(SAMPLE / f"{t}.csv", parse_dates=["date"]).assign(ticker=t)
         for t in ("AAPL", "ORCL")
     ]
     bars = pd.concat(frames, ignore_index=True)
-    result = run_backtest(bars, buy_and_hold_targets(bars), CONFIG)
+    result = run_backtest(bars, buy_and_hold_targets(bars), CONFIG, engine=engine)
     union = sorted(set(frames[0]["date"]) | set(frames[1]["date"]))
     assert len(frames[1]) < len(frames[0]) and list(result.equity.index) == union
     assert len(result.fills) == 2 and len(result.trades) == 2 and result.rejected == 0
     assert result.trades["open"].all() and result.capped == 0
 
 
-def test_tickers_starting_late_and_ending_early() -> None:
+def test_tickers_starting_late_and_ending_early(engine: str) -> None:
     a = bars_for("AAA", OPENS, drop=(7, 8, 9))  # ends after day 6
     b = bars_for("BBB", [x * 2 for x in OPENS], drop=(0, 1, 2, 3))  # starts on day 4
     ones = [1.0] * 10
-    result = run_backtest(pd.concat([a, b]), targets_for(AAA=ones, BBB=ones), CONFIG)
+    result = run_backtest(pd.concat([a, b]), targets_for(AAA=ones, BBB=ones), CONFIG, engine=engine)
     assert len(result.fills) == 2 and len(result.trades) == 2 and result.rejected == 0
     assert list(result.fills["date"]) == [DATES[1], DATES[5]]  # each ticker's second bar
     assert list(result.equity.index) == list(DATES)
@@ -240,30 +248,32 @@ def test_tickers_starting_late_and_ending_early() -> None:
     assert result.capped == 1  # AAA grew past half of the portfolio before BBB's first buy
 
 
-def test_nan_target_is_flat() -> None:
+def test_nan_target_is_flat(engine: str) -> None:
     target = [np.nan, 1, 1, np.nan, np.nan, 1, 1, 1, 1, 1]
-    result = run_backtest(bars_for("AAA", OPENS), targets_for(AAA=target), CONFIG)
+    result = run_backtest(bars_for("AAA", OPENS), targets_for(AAA=target), CONFIG, engine=engine)
     assert list(result.fills["date"]) == [DATES[2], DATES[4], DATES[6]]
     assert len(result.trades) == 2 and result.trades["open"].tolist() == [False, True]
     assert result.rejected == 0
 
 
-def test_fractional_target_and_no_churn() -> None:
+def test_fractional_target_and_no_churn(engine: str) -> None:
     target = [0, 1, 1, 1, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]
-    result = run_backtest(bars_for("AAA", OPENS), targets_for(AAA=target), CONFIG)
+    result = run_backtest(bars_for("AAA", OPENS), targets_for(AAA=target), CONFIG, engine=engine)
     assert len(result.fills) == 2 and len(result.trades) == 1 and result.rejected == 0
     first, second = result.fills["size"]
     value4 = result.equity.iloc[4]
     assert second == pytest.approx(0.5 * value4 * (1 - SIZE_HAIRCUT) / unit(OPENS[5]) - first)
     assert second < 0 and result.trades["size"].iloc[0] == pytest.approx(first)
-    half = run_backtest(bars_for("AAA", OPENS), targets_for(AAA=[0, 0.5] + [0.5] * 8), CONFIG)
+    half = run_backtest(
+        bars_for("AAA", OPENS), targets_for(AAA=[0, 0.5] + [0.5] * 8), CONFIG, engine=engine
+    )
     assert len(half.fills) == 1
     assert half.fills["value"].iloc[0] == pytest.approx(CASH / 2 / (1 + C), rel=1e-8)
 
 
-def test_long_to_short_flip_is_two_orders_two_trades() -> None:
+def test_long_to_short_flip_is_two_orders_two_trades(engine: str) -> None:
     target = [0, 1, 1, -1, -1, -1, -1, -1, 0, 0]
-    result = run_backtest(bars_for("AAA", OPENS), targets_for(AAA=target), CONFIG)
+    result = run_backtest(bars_for("AAA", OPENS), targets_for(AAA=target), CONFIG, engine=engine)
     assert len(result.fills) == 4 and len(result.trades) == 2 and result.rejected == 0
     assert list(result.fills["date"]) == [DATES[2], DATES[4], DATES[4], DATES[9]]
     assert result.fills["size"].iloc[1] == pytest.approx(-result.fills["size"].iloc[0])
@@ -272,7 +282,7 @@ def test_long_to_short_flip_is_two_orders_two_trades() -> None:
     assert result.positions["AAA"].iloc[-1] == 0
 
 
-def test_start_end_window() -> None:
+def test_start_end_window(engine: str) -> None:
     ones = [1.0] * 10
     result = run_backtest(
         bars_for("AAA", OPENS),
@@ -280,41 +290,44 @@ def test_start_end_window() -> None:
         CONFIG,
         start=DATES[3].date(),
         end=DATES[7].date(),
+        engine=engine,
     )
     assert list(result.equity.index) == list(DATES[3:8])
     assert list(result.fills["date"]) == [DATES[4]] and len(result.trades) == 1
     assert result.trades["bars_held"].iloc[0] == 3
 
 
-def test_buy_is_capped_to_cash_when_a_holding_grew() -> None:
+def test_buy_is_capped_to_cash_when_a_holding_grew(engine: str) -> None:
     grown = [100.0, 100.0, 150.0, 200.0, 300.0, 300.0, 300.0, 300.0, 300.0, 300.0]
     bars = pd.concat([bars_for("AAA", grown, closes=grown), bars_for("BBB", OPENS)])
     targets = targets_for(AAA=[1.0] * 10, BBB=[0, 0, 0, 0, 1, 1, 1, 1, 1, 1])
-    result = run_backtest(bars, targets, CONFIG)
+    result = run_backtest(bars, targets, CONFIG, engine=engine)
     assert len(result.fills) == 2 and result.rejected == 0 and result.capped == 1
     bbb = result.fills[result.fills["ticker"] == "BBB"].iloc[0]
     assert bbb["value"] + bbb["commission"] == pytest.approx(result.cash.iloc[4], rel=1e-8)
     assert result.cash.min() >= 0
 
 
-def test_slippage_is_capped_at_the_high() -> None:
+def test_slippage_is_capped_at_the_high(engine: str) -> None:
     bars = bars_for("AAA", OPENS)
     bars.loc[4, "high"] = OPENS[4]  # opens at its high: a buy cannot pay more
-    result = run_backtest(bars, targets_for(AAA=FLIP), CONFIG)
+    result = run_backtest(bars, targets_for(AAA=FLIP), CONFIG, engine=engine)
     assert len(result.fills) == 2 and result.rejected == 0
     assert result.fills["price"].iloc[0] == OPENS[4]
 
 
-def test_zero_costs_trade_at_the_open() -> None:
+def test_zero_costs_trade_at_the_open(engine: str) -> None:
     config = BacktestConfig(cash=CASH, commission=0.0, slippage=0.0)
-    result = run_backtest(bars_for("AAA", OPENS), targets_for(AAA=FLIP), config)
+    result = run_backtest(bars_for("AAA", OPENS), targets_for(AAA=FLIP), config, engine=engine)
     assert result.fills["price"].tolist() == [OPENS[4], OPENS[8]]
     assert result.fills["commission"].sum() == 0.0 and len(result.trades) == 1
     assert result.equity.iloc[-1] == pytest.approx(CASH * OPENS[8] / OPENS[4], rel=1e-8)
 
 
-def test_no_signal_no_trades() -> None:
-    result = run_backtest(bars_for("AAA", OPENS), targets_for(AAA=[0.0] * 10), CONFIG)
+def test_no_signal_no_trades(engine: str) -> None:
+    result = run_backtest(
+        bars_for("AAA", OPENS), targets_for(AAA=[0.0] * 10), CONFIG, engine=engine
+    )
     assert isinstance(result, BacktestResult)
     assert len(result.fills) == 0 and len(result.trades) == 0 and result.rejected == 0
     assert (result.equity == CASH).all()
@@ -333,21 +346,27 @@ def test_no_signal_no_trades() -> None:
     ]
 
 
-def test_input_errors() -> None:
+def test_input_errors(engine: str) -> None:
     bars = bars_for("AAA", OPENS)
     with pytest.raises(DataError, match="ZZZ"):
-        run_backtest(bars, targets_for(AAA=FLIP, ZZZ=FLIP), CONFIG)
+        run_backtest(bars, targets_for(AAA=FLIP, ZZZ=FLIP), CONFIG, engine=engine)
     with pytest.raises(DataError, match="outside"):
-        run_backtest(bars, targets_for(AAA=[0, 2] + [0] * 8), CONFIG)
+        run_backtest(bars, targets_for(AAA=[0, 2] + [0] * 8), CONFIG, engine=engine)
     with pytest.raises(DataError, match="no bars between"):
-        run_backtest(bars, targets_for(AAA=FLIP), CONFIG, start=pd.Timestamp("2030-01-01").date())
+        run_backtest(
+            bars,
+            targets_for(AAA=FLIP),
+            CONFIG,
+            start=pd.Timestamp("2030-01-01").date(),
+            engine=engine,
+        )
     broken = bars.copy()
     broken.loc[2, "open"] = np.nan
     with pytest.raises(DataError, match="AAA"):
-        run_backtest(broken, targets_for(AAA=FLIP), CONFIG)
+        run_backtest(broken, targets_for(AAA=FLIP), CONFIG, engine=engine)
 
 
-def test_refused_orders_are_counted(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_refused_order_fails_the_backtest_naming_it(monkeypatch: pytest.MonkeyPatch) -> None:
     import trader.backtesting.backtrader_adapter as backtest
 
     def oversized(requests: list[Request], **kwargs: object) -> Plan:
@@ -355,14 +374,32 @@ def test_refused_orders_are_counted(monkeypatch: pytest.MonkeyPatch) -> None:
         return Plan([(t, size * 3) for t, size in plan.orders], plan.capped)
 
     monkeypatch.setattr(backtest, "plan_rebalance", oversized)
-    result = run_backtest(bars_for("AAA", OPENS), targets_for(AAA=FLIP), CONFIG)
-    assert result.rejected == 1 and len(result.fills) == 0 and len(result.trades) == 0
+    with pytest.raises(
+        RefusedOrder, match=r"refused AAA buy of [0-9.]+ shares on 2024-01-05 \(Margin\)"
+    ):
+        run_backtest(bars_for("AAA", OPENS), targets_for(AAA=FLIP), CONFIG, engine="backtrader")
 
 
-def test_non_numeric_targets() -> None:
+def test_the_fast_engine_names_a_refused_order_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The compiled loop reports the first opening that would leave the cash below zero (what
+    backtrader refuses); the engine raises naming it."""
+    from trader.backtesting import fast, fast_kernel
+
+    def refusing(*args: np.ndarray) -> tuple[int, int, int]:
+        fill_ticker, fill_day, fill_size = args[-5:-2]
+        fill_ticker[0], fill_day[0], fill_size[0] = 0, 4, 12.5
+        return 1, 0, 0
+
+    monkeypatch.setattr(fast.fast_kernel, "simulate", refusing)
+    assert fast_kernel.NO_REFUSAL == -1
+    with pytest.raises(RefusedOrder, match=r"refused AAA buy of 12.5 shares on 2024-01-05"):
+        run_backtest(bars_for("AAA", OPENS), targets_for(AAA=FLIP), CONFIG)
+
+
+def test_non_numeric_targets(engine: str) -> None:
     targets = pd.DataFrame({"AAA": ["up"] * 10}, index=DATES)
     with pytest.raises(DataError, match="numbers"):
-        run_backtest(bars_for("AAA", OPENS), targets, CONFIG)
+        run_backtest(bars_for("AAA", OPENS), targets, CONFIG, engine=engine)
 
 
 def test_plan_orders_reductions_first_then_shorts_then_longs() -> None:

@@ -21,8 +21,9 @@ from trader.research.baselines import (
     ridge_fit,
     window_baseline_scores,
 )
+from trader.research.scaling import Scaler
 from trader.research.walkforward import WalkForwardSpec, make_folds
-from trader.research.windows import Scaler, build_windows
+from trader.research.windows import build_windows
 
 
 def logistic_problem(n: int = 300, d: int = 6, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:

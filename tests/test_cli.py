@@ -97,6 +97,10 @@ def test_demo_end_to_end(runner: CliRunner, store: Store, tiny: Path) -> None:
                 "html"):  # fmt: skip
         assert Path(files[key]).stat().st_size > 0
     assert report["periods"]["test_start"] > report["folds"][0]["val_end"]
+    # the fast engine ran every backtest; the live check ran the first model on backtrader too
+    assert report["engine"] == "fast"
+    parity = report["parity"]
+    assert parity["agree"] is True and parity["portfolio"] == "lstm" and parity["fills"] > 0
 
     # the report is shown again, and a second backtest of the same run gives the same numbers
     again = runner.invoke(app, ["report", report["run_id"], "--json"])
@@ -105,7 +109,8 @@ def test_demo_end_to_end(runner: CliRunner, store: Store, tiny: Path) -> None:
     table = runner.invoke(app, ["report"])
     assert table.exit_code == 0
     assert "buy_and_hold" in table.stdout and "hit rate" in table.stdout
-    assert "leakage audit: PASS" in table.stdout
+    assert "leakage audit: PASS" in table.stdout and "(fast engine)" in table.stdout
+    assert "engine parity: fast = backtrader on lstm's portfolio" in table.stdout
     assert "lstm vs linear: hit rate" in table.stdout and "McNemar p=" in table.stdout
     assert "Across training seeds" in table.stdout and "DSR trials: 9 configuration" in table.stdout
     rerun = runner.invoke(app, ["backtest", "--run", report["run_id"], "--db", store.url, "--json"])
@@ -115,10 +120,21 @@ def test_demo_end_to_end(runner: CliRunner, store: Store, tiny: Path) -> None:
     # the same configurations again: the same trials, now from the second backtest
     assert again_report["trials"]["count"] == report["trials"]["count"]
     assert again_report["trials"]["runs"] == [again_report["record_id"]]
+    # the reference engine gives the same numbers (to rounding) and the report names it
+    args = ["backtest", "--run", report["run_id"], "--engine", "backtrader", "--db", store.url]
+    reference = runner.invoke(app, [*args, "--json"])
+    assert reference.exit_code == 0, reference.output
+    slow = json.loads(reference.stdout)
+    assert slow["engine"] == "backtrader" and "parity" not in slow
+    for name, entry in report["strategies"].items():
+        for key in ("total_return", "sharpe", "trades", "max_drawdown"):
+            assert slow["strategies"][name]["total"][key] == pytest.approx(
+                entry["total"][key], rel=1e-9, abs=1e-12
+            ), (name, key)
 
     # both backtests and the train run are recorded; replaying the backtest is exact
     runs = json.loads(runner.invoke(app, ["runs", "--json", "--db", store.url]).stdout)
-    assert [r["kind"] for r in runs] == ["train", "backtest", "backtest"]
+    assert [r["kind"] for r in runs] == ["train", "backtest", "backtest", "backtest"]
     assert runs[0]["parent_id"] is None and runs[1]["parent_id"] == report["run_id"]
     listed = runner.invoke(app, ["runs", "--db", store.url])
     assert listed.exit_code == 0, listed.output
@@ -129,7 +145,8 @@ def test_demo_end_to_end(runner: CliRunner, store: Store, tiny: Path) -> None:
     text = runner.invoke(app, ["show", report["record_id"], "--db", store.url])
     assert text.exit_code == 0, text.output
     assert f"parent_id: {report['run_id']}" in text.stdout and "lstm: return " in text.stdout
-    replayed = runner.invoke(app, ["replay", report["record_id"], "--json", "--db", store.url])
+    # replaying the backtrader backtest runs backtrader again (the record names its engine)
+    replayed = runner.invoke(app, ["replay", slow["record_id"], "--json", "--db", store.url])
     assert replayed.exit_code == 0, replayed.output
     verdict = json.loads(replayed.stdout)
     assert verdict["identical"] is True
@@ -182,6 +199,9 @@ def test_train_then_backtest_latest(runner: CliRunner, store: Store, tiny: Path)
     reset = runner.invoke(app, ["trials", "--reset", "--db", store.url])
     assert reset.exit_code == 0 and "deleted 8 trial(s)" in reset.output
     assert json.loads(runner.invoke(app, ["trials", "--json", "--db", store.url]).stdout) == []
+    wrong = runner.invoke(app, ["backtest", "--db", store.url, "--engine", "fsat"])
+    assert wrong.exit_code == 2
+    assert wrong.output.strip() == "error: unknown engine 'fsat' (did you mean 'fast'?)"
 
 
 def test_strategies_list(runner: CliRunner) -> None:

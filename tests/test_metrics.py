@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from trader.backtesting.backtrader_adapter import BacktestResult, run_backtest
+from trader.backtesting import BacktestResult, run_backtest
 from trader.config import BacktestConfig
 from trader.evaluate.metrics import (
     annualized_volatility,

@@ -306,3 +306,15 @@ def test_seed_002_sign_task_is_learned() -> None:
     score = models.to_score(models.predict(model, X[VAL]), config, "sign", N_CLASSES)
     hit = np.mean(np.sign(score) == LABELS["sign"][VAL])
     assert hit > 0.8, hit
+
+
+def test_fresh_models_build_once_per_configuration() -> None:
+    """The audit trains the same model on real and perturbed prices: one build, one tracing."""
+    reuse = models.FreshModels()
+    config = _config()
+    first = reuse.get(config, (W, F), "binary", N_CLASSES)
+    shorter = config.model_copy(update={"epochs": 1, "patience": 0, "batch_size": 16})
+    assert reuse.get(shorter, (W, F), "binary", N_CLASSES) is first
+    assert reuse.get(config.model_copy(update={"units": [4]}), (W, F), "binary", 3) is not first
+    assert reuse.get(config, (W, F + 1), "binary", N_CLASSES) is not first
+    assert reuse.get(config, (W, F), "sign", N_CLASSES) is not first

@@ -36,7 +36,7 @@ def test_latest_windows_equal_the_training_windows(features: list[str]) -> None:
     x, hashes = latest_windows(live_model(config, built.scaler), bars, ["MSFT", "AAPL", "ORCL"])
     for row, ticker in enumerate(["MSFT", "AAPL", "ORCL"]):
         last = np.flatnonzero(built.tickers == ticker)[-1]
-        np.testing.assert_allclose(x[row], built.x[last], rtol=1e-6, atol=1e-6)
+        np.testing.assert_allclose(x[row], built.take(np.array([last]))[0], rtol=1e-6, atol=1e-6)
     assert len(set(hashes)) == 3
 
 

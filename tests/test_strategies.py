@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from trader.backtesting.backtrader_adapter import run_backtest
+from trader.backtesting import run_backtest
 from trader.config import BacktestConfig
 from trader.errors import ConfigError
 from trader.signals.loader import available, load

@@ -8,6 +8,7 @@ import pytest
 
 from trader.config import ProtocolConfig, WindowConfig
 from trader.errors import DataError
+from trader.research.scaling import Scaler
 from trader.research.walkforward import (
     Fold,
     WalkForwardSpec,
@@ -17,9 +18,9 @@ from trader.research.walkforward import (
     make_folds,
     rescale,
     stitch,
-    unscaled_x,
+    unscaled_rows,
 )
-from trader.research.windows import Scaler, build_windows, compute_features
+from trader.research.windows import build_windows, compute_features
 
 DAYS = pd.bdate_range("2020-01-01", periods=600)
 
@@ -169,9 +170,9 @@ def test_windows_masks_and_per_fold_scaler() -> None:
     assert len(folds_table(folds)) == 3
     fit, _, test = folds[0].window_masks(windows)
     assert fit.sum() > 0 and test.sum() > 0
-    # unscaled x undoes the build's scaler
+    # unscaled rows undo the build's scaler
     raw = build_windows(make_bars(), config, scaler=Scaler.identity(2))
-    np.testing.assert_allclose(unscaled_x(windows), raw.x, atol=1e-5)
+    np.testing.assert_allclose(unscaled_rows(windows), raw.rows, atol=1e-5)
     # the fold scaler is fit on each ticker's feature rows up to the last fit window only
     rows = []
     for _, g in make_bars().groupby("ticker"):
@@ -181,9 +182,10 @@ def test_windows_masks_and_per_fold_scaler() -> None:
     got = fold_scaler(windows, fit)
     np.testing.assert_allclose(got.mean, expected.mean, atol=1e-6)
     np.testing.assert_allclose(got.std, expected.std, rtol=1e-5)
-    x = rescale(windows, fit)
-    assert x.dtype == np.float32 and x.shape == windows.x.shape
-    np.testing.assert_allclose(x, expected.transform(raw.x), atol=1e-4)
+    rows = rescale(windows, fit)  # the rows, O(rows x features); the windows are views of them
+    assert rows.dtype == np.float32 and rows.shape == windows.rows.shape
+    np.testing.assert_allclose(rows, expected.transform(raw.rows), atol=1e-4)
+    np.testing.assert_allclose(windows.take(rows=rows), expected.transform(raw.take()), atol=1e-4)
 
 
 def fold_frame(days: pd.DatetimeIndex, tickers: tuple[str, ...] = ("AAA", "BBB")) -> pd.DataFrame:

@@ -76,12 +76,16 @@ def test_shapes_and_split() -> None:
     cfg = WindowConfig(length=5, features=["log_return", "ohlc"], horizon=1)
     ws = build_windows(bars, cfg)
     per_ticker = 120 - 1 - 5 + 1
-    assert ws.x.shape == (2 * per_ticker, 5, 5)
-    assert ws.x.dtype == np.float32
+    x = ws.take()
+    assert x.shape == (2 * per_ticker, 5, 5) and ws.shape == (5, 5)
+    assert x.dtype == ws.rows.dtype == np.float32
+    # windows are kept as rows (each day once per ticker) and the first row of each window
+    assert ws.rows.shape == (2 * (120 - 1), 5) and len(ws.starts) == 2 * per_ticker
     # the window ending at t holds the features of t-4..t
     f = compute_features(bars[bars.ticker == "AAA"], cfg.features)
     scaled = ws.scaler.transform(f.to_numpy())
-    assert np.allclose(ws.x[0], scaled[:5], atol=1e-6)
+    assert np.allclose(x[0], scaled[:5], atol=1e-6)
+    assert np.array_equal(ws.take(np.array([3, per_ticker])), x[[3, per_ticker]])
     assert pd.Timestamp(ws.dates[0]) == f.index[4]
     # chronological: every train date before every val date before every test date
     d = pd.DatetimeIndex(ws.dates)
@@ -145,7 +149,7 @@ def test_no_look_ahead(cut: int, factor: float, seed: int) -> None:
     other = build_windows(changed, cfg)
     assert other.split_dates == base.split_dates
     upto = pd.DatetimeIndex(base.dates) <= cut_date
-    assert np.array_equal(base.x[upto], other.x[upto])
+    assert np.array_equal(base.take(upto), other.take(upto))
     assert np.array_equal(base.tickers[upto], other.tickers[upto])
     # and a window after the cut does see the change
-    assert not np.array_equal(base.x[~upto], other.x[~upto])
+    assert not np.array_equal(base.take(~upto), other.take(~upto))

@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from trader import paths
+from trader.backtesting import check_engine
 from trader.config import (
     ConfigSource,
     RunConfig,
@@ -54,7 +55,6 @@ from trader.data import (
     run_trades,
     save_run,
 )
-from trader.data import trained_runs as _trained_runs
 from trader.errors import DataError
 from trader.evaluate import (
     AuditResult,
@@ -70,8 +70,6 @@ from trader.provenance import data_hash, git_commit, package_versions
 from trader.report import build_report, save_report_json, write_report
 from trader.research import folds_table, out_of_sample
 from trader.signals import check_strategies, contenders
-
-__all__ = ["PREDICTIONS_FILE", "RUN_FILE", "new_run_id"]  # re-exported for callers
 
 StoreSource = Store | str | None
 
@@ -102,8 +100,8 @@ def load_bars(store: StoreSource, config: RunConfig) -> pd.DataFrame:
     return bars
 
 
-def _provenance() -> dict[str, Any]:
-    return {"versions": package_versions(), "git_commit": git_commit()}
+def _provenance(**extra: str) -> dict[str, Any]:
+    return {"versions": {**package_versions(), **extra}, "git_commit": git_commit()}
 
 
 def train(
@@ -154,11 +152,6 @@ def train(
     return TrainResult(folder.run_id, folder.final, oos.histories, oos.samples)
 
 
-def trained_runs() -> list[str]:
-    """Ids of the complete trained runs on disk, oldest first."""
-    return _trained_runs(paths.models_dir())
-
-
 def load_run(run_id: str | None) -> tuple[str, dict[str, Any], pd.DataFrame]:
     """A trained run's metadata and out-of-sample predictions (default: the latest run)."""
     return read_run(paths.models_dir(), run_id)
@@ -170,13 +163,17 @@ def backtest(
     *,
     strategies: list[StrategyConfig] | None = None,
     record_id: str | None = None,
+    engine: str = "fast",
+    parity: bool = False,
     progress: Progress = quiet,
 ) -> dict[str, Any]:
     """Backtest a trained run's out-of-sample period against baselines and rules; report it.
 
     ``run_id`` defaults to the latest trained run; ``strategies`` replaces the run's rule
-    strategies. Returns the report (also written to ``data/reports/<run id>/``).
+    strategies; ``engine`` is ``fast`` or ``backtrader``; ``parity`` also checks the first model
+    on both. Returns the report (also written to ``data/reports/<run id>/``).
     """
+    check_engine(engine)
     if strategies is not None:
         check_strategies(strategies)
     db = open_store(store)
@@ -195,9 +192,12 @@ def backtest(
     entrants = contenders(bars, predictions, config, config.strategies)
     outcome = evaluate(  # past_trials: every trial recorded on this data, for the DSR
         bars, entrants, config, start=start, end=end, run_id=record_id, train_run_id=run_id,
-        past_trials=dataset_trials(db, dataset_of(bars)), progress=progress,
+        past_trials=dataset_trials(db, dataset_of(bars)), progress=progress, engine=engine,
+        parity=parity,
     )  # fmt: skip
-    report = build_report(run_id=run_id, record_id=record_id, meta=meta, outcome=outcome)
+    report = build_report(
+        run_id=run_id, record_id=record_id, meta=meta, outcome=outcome, engine=engine
+    )
     progress("stage", {"name": "report"})
     write_report(
         report,
@@ -216,7 +216,7 @@ def backtest(
             data_hash=outcome.trial_count.dataset.data_hash,
             seeds=recorded_seeds(config),
             metrics=report["strategies"],
-            **_provenance(),
+            **_provenance(engine=engine),  # replay uses the same engine
         ),
         trades=outcome.trades,
         trials=outcome.trials,
@@ -226,12 +226,14 @@ def backtest(
 
 
 def run(
-    config: ConfigSource = None, store: StoreSource = None, *, progress: Progress = quiet
-) -> dict[str, Any]:
-    """Train, then backtest and report: the whole job. Returns the report."""
+    config: ConfigSource = None, store: StoreSource = None, *, engine: str = "fast",
+    parity: bool = False, progress: Progress = quiet,
+) -> dict[str, Any]:  # fmt: skip
+    """Train, then backtest and report: the whole job (see `backtest`). Returns the report."""
     db = open_store(store)
+    check_engine(engine)
     result = train(config, db, progress=progress)
-    return backtest(result.run_id, db, progress=progress)
+    return backtest(result.run_id, db, engine=engine, parity=parity, progress=progress)
 
 
 def audit(
@@ -251,14 +253,14 @@ def ingest_sample(tickers: Sequence[str] | None = None, store: StoreSource = Non
 def demo(
     config: ConfigSource = None, store: StoreSource = None, *, progress: Progress = quiet
 ) -> dict[str, Any]:
-    """Ingest the bundled sample, run the whole job, then the leakage audit (in the report)."""
+    """Ingest the sample, run the whole job with the engine parity check, then the audit."""
     config, db = load_config(config), open_store(store)
     ingested = ingest_sample(config.data.tickers, db)
     progress("ingest", {"rows": ingested.rows, "tickers": ingested.tickers, "source": "sample"})
     if config.data.source is None:
         data = config.data.model_copy(update={"source": "sample"})
         config = config.model_copy(update={"data": data})
-    report = run(config, db, progress=progress)
+    report = run(config, db, parity=True, progress=progress)
     result = audit(config, db, progress=progress)
     report["audit"] = result.as_dict()
     save_report_json(report, paths.reports_dir() / report["run_id"])
@@ -285,7 +287,8 @@ def replay(run_id: str, store: StoreSource = None, *, progress: Progress = quiet
     result.causes += causes(trained, get_run(db, again.run_id))
     if record.kind == "backtest":
         strategies = parse_config(record.config).strategies
-        report = backtest(again.run_id, db, strategies=strategies, progress=progress)
+        engine = record.versions.get("engine", "backtrader")  # older records: backtrader
+        report = backtest(again.run_id, db, strategies=strategies, engine=engine, progress=progress)
         result.replay = report["record_id"]
         result.compared += ["trades", "metrics"]
         result.differences += frame_differences(

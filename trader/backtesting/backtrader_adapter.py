@@ -24,6 +24,7 @@ from trader.backtesting.rules import (
     checked_inputs,
     empty_fills,
     plan_rebalance,
+    refused,
 )
 from trader.config import BacktestConfig
 
@@ -50,7 +51,7 @@ class _Recorder:
         self.cash: list[float] = []
         self.held: list[list[float]] = []
         self.fills: list[dict[str, Any]] = []
-        self.failed: list[str] = []
+        self.failed: list[tuple[str, pd.Timestamp, float, str]] = []
         self.bt_trades: list[tuple[str, float, float]] = []
         self.capped = 0
 
@@ -109,7 +110,8 @@ class _Recorder:
                 }
             )
         elif status in _FAILED:
-            self.failed.append(f"{order.data._name} {status} size {order.created.size}")
+            day = pd.Timestamp(order.data.datetime.date(0))
+            self.failed.append((order.data._name, day, float(order.created.size), status))
         elif status == "Partial":  # impossible without a volume filler; never ignore it
             raise RuntimeError(f"internal: partial fill of {order.data._name}")
 
@@ -138,7 +140,7 @@ class _TargetStrategy(bt.Strategy):
         self.p.recorder.on_trade(trade)
 
 
-def run_backtest(
+def run_backtrader(
     bars: pd.DataFrame,
     targets: pd.DataFrame,
     config: BacktestConfig | Mapping[str, Any] | None = None,
@@ -146,13 +148,9 @@ def run_backtest(
     start: Day = None,
     end: Day = None,
 ) -> BacktestResult:
-    """Trade ``targets`` (date x ticker, in [-1, 1], decided at each close) on ``bars``.
+    """`trader.backtesting.run_backtest` on backtrader, the reference engine (same arguments).
 
-    ``bars`` is tidy (ticker, date, open, high, low, close, volume), e.g. `Store.read_bars`.
-    ``config`` holds cash, costs and sizing (a `BacktestConfig`, a mapping of its options, or
-    None for the defaults). Only ``[start, end]`` is used, bars and targets alike, so the first
-    day never trades. NaN targets mean flat. Raises `DataError` for a target ticker without
-    bars and for invalid targets or prices, `ConfigError` for an invalid option.
+    Raises `RefusedOrder` if backtrader refuses an order, which the rules make impossible.
     """
     config, frames, schedule = checked_inputs(bars, targets, config, start, end)
     recorder = _Recorder(schedule, frames, config)
@@ -162,6 +160,10 @@ def run_backtest(
         cerebro.adddata(bt.feeds.PandasData(dataname=frame, openinterest=None), name=ticker)
     broker = cerebro.broker
     broker.setcash(config.cash)
+    # No submit-time cash check: it refuses a cover (and every later order of the day) while
+    # its running cash is negative. Execution still refuses an opening that leaves the cash
+    # below zero; `plan_rebalance` never sends one, and closes and covers always execute.
+    broker.set_checksubmit(False)
     broker.set_coo(True)
     broker.set_shortcash(True)
     broker.setcommission(commission=config.commission, stocklike=True, percabs=True)
@@ -170,11 +172,14 @@ def run_backtest(
     )
     cerebro.addstrategy(_TargetStrategy, recorder=recorder)
     cerebro.run()
+    if recorder.failed:
+        raise refused(*recorder.failed[0])
 
-    index = pd.DatetimeIndex(recorder.days, name="date")
+    index = pd.DatetimeIndex(recorder.days, name="date").as_unit("ns")
     fills = empty_fills()
     if recorder.fills:
         fills = pd.DataFrame(recorder.fills, columns=list(FILL_COLUMNS))
+        fills["date"] = fills["date"].astype("datetime64[ns]")
     trades = round_trips(fills, frames)
     _check_trades(trades, recorder.bt_trades)
     return BacktestResult(
@@ -183,7 +188,7 @@ def run_backtest(
         positions=pd.DataFrame(recorder.held, index=index, columns=list(frames)),
         trades=trades,
         fills=fills,
-        rejected=len(recorder.failed),
+        rejected=0,
         capped=recorder.capped,
     )
 

@@ -1,15 +1,18 @@
 """Execution rules of the backtest as pure functions (no backtrader here).
 
-`trader.backtesting.backtrader_adapter` drives backtrader with these helpers; a future vectorized
-engine must reproduce them exactly. The rules are written down in ``docs/backtest.md``:
+Every engine starts from `checked_inputs` and follows these rules, written down in
+``docs/backtest.md``; the backtrader adapter calls `plan_rebalance` itself, the fast engine
+(`trader.backtesting.fast`) reproduces it in compiled code and is proven equal to it:
 
 * a target decided at the close of a ticker's bar k executes at the open of its bar k+1;
 * fills: buys at ``min(open * (1 + slippage), high)``, sells at ``max(open * (1 - slippage), low)``;
   commission ``commission * |size| * fill price``;
 * sizing: ``target * weight * value / (open * (1 + slippage) * (1 + commission))`` shares with
-  ``weight = 1 / number of tickers`` and ``value`` the portfolio value at the previous close;
-* a day's orders go reductions first, then new shorts, then new longs; long buys are capped
-  to the cash expected to be left.
+  ``weight = 1 / number of tickers`` (or the position cap) and ``value`` the portfolio value at
+  the previous close;
+* a day's sales go before its buys (long sales, short sales, covers, long buys), so covers are
+  paid from the day's proceeds; an opening never leaves the expected cash below zero (long buys
+  are cut, short sales dropped), closes and covers always execute.
 """
 
 from __future__ import annotations
@@ -119,10 +122,24 @@ class Request:
 
 @dataclass(frozen=True)
 class Plan:
-    """The orders of one open, in submission order, and how many long buys were capped."""
+    """The orders of one open, in submission order, and how many openings the cash rule cut."""
 
     orders: list[tuple[str, float]]  # (ticker, signed shares)
     capped: int
+
+
+class RefusedOrder(RuntimeError):
+    """An engine's broker refused an order: the rules of ``docs/backtest.md`` make this a bug."""
+
+
+def refused(ticker: str, day: pd.Timestamp, size: float, why: str) -> RefusedOrder:
+    """The error for a refused order, naming it (ticker, day, side, shares, reason)."""
+    side = "buy" if size > 0 else "sell"
+    return RefusedOrder(
+        f"internal: the broker refused {ticker} {side} of {abs(size):.10g} shares on "
+        f"{day.date()} ({why}); the execution rules (docs/backtest.md) should "
+        "make every order executable"
+    )
 
 
 def target_shares(
@@ -131,16 +148,48 @@ def target_shares(
     """Signed shares for ``target``: ``target * weight * value / unit cost`` (floored for integer).
 
     The unit cost ``open * (1 + slippage) * (1 + commission)`` is what one share can cost at the
-    open, so a long sized from the cash it needs is never rejected.
+    open, so a long sized from the cash it needs is never rejected. A portfolio value at or
+    below zero sizes every position to 0.
     """
     unit = price * (1.0 + config.slippage) * (1.0 + config.commission)
-    return _round(target * weight * value * (1.0 - SIZE_HAIRCUT) / unit, config.sizing)
+    return _round(target * weight * max(value, 0.0) * (1.0 - SIZE_HAIRCUT) / unit, config.sizing)
 
 
 def _round(shares: float, sizing: Sizing) -> float:
     if sizing == "integer":
         return float(math.copysign(math.floor(abs(shares)), shares))
     return shares
+
+
+Order: TypeAlias = tuple[str, float, float]  # ticker, signed shares, open
+
+
+def _orders(requests: Sequence[Request], weight: float, value: float, config: BacktestConfig) -> (
+    tuple[list[Order], list[Order], list[Order], list[Order]]
+):  # fmt: skip
+    """The requested moves as (long sales, short sales, covers, long buys), ticker order inside."""
+    long_sales: list[Order] = []
+    short_sales: list[Order] = []
+    covers: list[Order] = []
+    long_buys: list[Order] = []
+    for req in sorted(requests, key=lambda r: r.ticker):
+        pos = req.position
+        want = (
+            0.0 if req.target == 0 else target_shares(req.target, weight, value, req.open, config)
+        )
+        if pos != 0 and (want == 0 or (want > 0) != (pos > 0)):
+            (long_sales if pos > 0 else covers).append((req.ticker, -pos, req.open))
+            pos = 0.0
+        delta = want - pos
+        if delta == 0:
+            continue
+        if pos != 0 and abs(want) < abs(pos):
+            (long_sales if pos > 0 else covers).append((req.ticker, delta, req.open))
+        elif delta < 0:
+            short_sales.append((req.ticker, delta, req.open))
+        else:
+            long_buys.append((req.ticker, delta, req.open))
+    return long_sales, short_sales, covers, long_buys
 
 
 def plan_rebalance(
@@ -155,42 +204,33 @@ def plan_rebalance(
 
     A ticker whose new target crosses or reaches zero is first closed completely (one order of
     ``-position``), then opened on the other side; otherwise one order moves it to the new size.
-    Orders are submitted in three groups, ticker order inside each: (1) reductions and closes,
-    (2) short openings/increases, (3) long openings/increases. Cash is estimated with the worst
-    fill prices (``open * (1 -/+ slippage)``, commission included); a long buy costing more than
-    the cash left is cut to what the cash buys (``capped`` counts those, including buys cut to
-    nothing or to dust, ``DUST * value``, which are dropped).
+    Sales go before buys, ticker order inside each group: (1) long closes and reductions,
+    (2) short openings/increases, (3) short closes and reductions (covers), (4) long
+    openings/increases. Cash is estimated from ``cash`` with the worst fill prices
+    (``open * (1 -/+ slippage)``, commission included). Closes, reductions and covers always
+    execute, even when the cash goes below zero. An opening must leave the estimated cash at or
+    above zero: a long buy is cut to what the cash buys (dropped when that is nothing or the cash
+    is dust, ``DUST * value``), a short sale that cannot lift the cash to zero is dropped;
+    ``capped`` counts both.
     """
     s, c = config.slippage, config.commission
-    reduce: list[tuple[str, float, float]] = []
-    shorts: list[tuple[str, float, float]] = []
-    longs: list[tuple[str, float, float]] = []
-    for req in sorted(requests, key=lambda r: r.ticker):
-        pos = req.position
-        want = (
-            0.0 if req.target == 0 else target_shares(req.target, weight, value, req.open, config)
-        )
-        if pos != 0 and (want == 0 or (want > 0) != (pos > 0)):
-            reduce.append((req.ticker, -pos, req.open))
-            pos = 0.0
-        delta = want - pos
-        if delta == 0:
-            continue
-        if pos != 0 and abs(want) < abs(pos):
-            reduce.append((req.ticker, delta, req.open))
-        elif delta < 0:
-            shorts.append((req.ticker, delta, req.open))
-        else:
-            longs.append((req.ticker, delta, req.open))
+    long_sales, short_sales, covers, long_buys = _orders(requests, weight, value, config)
     orders: list[tuple[str, float]] = []
-    for ticker, size, price in reduce + shorts:
-        orders.append((ticker, size))
-        if size < 0:
-            cash += -size * price * (1.0 - s) * (1.0 - c)
-        else:
-            cash -= size * price * (1.0 + s) * (1.0 + c)
     capped = 0
-    for ticker, size, price in longs:
+    for ticker, size, price in long_sales:
+        orders.append((ticker, size))
+        cash += -size * price * (1.0 - s) * (1.0 - c)
+    for ticker, size, price in short_sales:
+        proceeds = -size * price * (1.0 - s) * (1.0 - c)
+        if cash + proceeds < 0:  # only after a cover that the cash could not pay
+            capped += 1
+            continue
+        orders.append((ticker, size))
+        cash += proceeds
+    for ticker, size, price in covers:
+        orders.append((ticker, size))
+        cash -= size * price * (1.0 + s) * (1.0 + c)
+    for ticker, size, price in long_buys:
         unit = price * (1.0 + s) * (1.0 + c)
         if size * unit > cash:
             capped += 1

@@ -69,13 +69,18 @@ def backtest(
         list[str] | None,
         typer.Option("--strategy", "-s", help="Rule strategy from strategies/ (repeatable)."),
     ] = None,
+    engine: Annotated[
+        str, typer.Option("--engine", help="Backtest engine: fast, or backtrader (the reference).")
+    ] = "fast",
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Backtest a trained run's out-of-sample predictions beside baselines and rules; report."""
     chosen = [parse_section(StrategyConfig, {"name": s}, "--strategy") for s in strategy or []]
     with RichProgress(err()) as progress:
-        report = pipeline.backtest(run_id, db, strategies=chosen or None, progress=progress)
+        report = pipeline.backtest(
+            run_id, db, strategies=chosen or None, engine=engine, progress=progress
+        )
     _show(report, as_json)
 
 

@@ -94,12 +94,16 @@ def _perturbation(
     last_folds: int | None = None,
     canary: bool = False,
 ) -> tuple[list[str], pd.DataFrame]:
-    """Differences up to ``cut`` between the real and the perturbed run."""
+    """Differences up to ``cut`` between the real and the perturbed run (one compiled model
+    per configuration for both: they differ in prices, not in shapes)."""
+    from trader import models
+
     progress("stage", {"name": f"audit: {name}"})
     moved_bars = perturb_after(bars, cut)
+    reuse = models.FreshModels()
     real, moved = (
         out_of_sample(
-            b, config, last_folds=last_folds, canary=canary, progress=progress
+            b, config, last_folds=last_folds, canary=canary, reuse=reuse, progress=progress
         ).predictions
         for b in (bars, moved_bars)
     )

@@ -6,6 +6,8 @@ over all tickers (cash shared, equal weight); models and buy-and-hold also per t
 Every contender but the benchmark is a trial on the backtest's dataset (`trader.evaluate.trials`);
 the models are then judged (`trader.evaluate.judge`): intervals, the two-part verdict, paired
 comparisons with each baseline, the benchmark and each other, and the spread across seeds.
+Every backtest runs on one engine (``fast`` by default); ``parity`` also runs the first
+model's portfolio on the reference engine and compares the two (`check_parity`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from trader.backtesting import BacktestResult, run_backtest
+from trader.backtesting import BacktestResult, check_parity, run_backtest
 from trader.config import RunConfig
 from trader.data import Dataset, TrialRecord, dataset_of
 from trader.evaluate.judge import judge
@@ -43,6 +45,7 @@ class Outcome:
     trial_count: TrialCount  # what the DSR counted: recorded trials and this backtest's
     start: pd.Timestamp  # the period backtested
     end: pd.Timestamp
+    parity: dict[str, Any] | None = None  # the first model on both engines, when asked
 
 
 def evaluate(
@@ -56,11 +59,14 @@ def evaluate(
     run_id: str = "",
     train_run_id: str | None = None,
     progress: Progress,
+    engine: str = "fast",
+    parity: bool = False,
 ) -> Outcome:
     """Backtest every contender on ``[start, end]``; count the trials; judge the models.
 
     ``past_trials`` are the trials recorded on the same dataset (`trader.data.dataset_of` of
     ``bars``) before; this backtest's trials are returned under ``run_id``, to record.
+    ``engine`` runs the backtests; ``parity`` checks it against backtrader on the first model.
     """
     dataset = dataset_of(bars)
     regression = config.window.label == "regression"
@@ -70,12 +76,12 @@ def evaluate(
     trades = []
     for c in entrants:
         progress("backtest", {"name": c.name})
-        total = _run(bars, c.targets, config, start, end)
+        total = _run(bars, c.targets, config, start, end, engine)
         alone = c.kind in ("model", "benchmark")  # per-ticker backtests where they are shown
         columns = list(c.targets.columns) if alone else []
         tickers: dict[str, dict[str, Any]] = {  # one ticker alone is the portfolio itself
             str(t): dict(summarize(total if len(columns) == 1 else _run(
-                bars, c.targets[[t]], config, start, end)))
+                bars, c.targets[[t]], config, start, end, engine)))
             for t in columns
         }  # fmt: skip
         entry: dict[str, Any] = {"kind": c.kind, "total": summarize(total), "tickers": tickers}
@@ -94,16 +100,27 @@ def evaluate(
     counted = count_trials(dataset, past_trials, current)
     judge(entries, returns, predictions, config, counted, BUY_AND_HOLD)
     targets = {c.name: c.targets for c in entrants}
+    model = next((c for c in entrants if c.kind == "model"), None)
+    checked = None
+    if parity and model is not None:
+        progress("stage", {"name": f"engine parity ({model.name})"})
+        checked = check_parity(
+            bars, model.targets, config.backtest, start=start.date(), end=end.date(),
+            label=model.name,
+        ).as_dict()  # fmt: skip
     return Outcome(
-        entries, equity, pd.concat(trades, ignore_index=True), targets, current, counted, start, end
-    )
+        entries, equity, pd.concat(trades, ignore_index=True), targets, current, counted, start,
+        end, checked,
+    )  # fmt: skip
 
 
 def _run(
     bars: pd.DataFrame, targets: pd.DataFrame, config: RunConfig, start: pd.Timestamp,
-    end: pd.Timestamp,
+    end: pd.Timestamp, engine: str,
 ) -> BacktestResult:  # fmt: skip
-    return run_backtest(bars, targets, config.backtest, start=start.date(), end=end.date())
+    return run_backtest(
+        bars, targets, config.backtest, start=start.date(), end=end.date(), engine=engine
+    )
 
 
 def _trials(

@@ -6,6 +6,8 @@ The only package of trader that imports Keras/TensorFlow. Modules, one concept e
 - `presets`: output activation, loss, metrics and label encoding per label kind
 - `compat`: refuse incompatible choices before training
 - `builders`: a compiled dense or LSTM model from a `ModelConfig`
+- `feed`: samples as windows into rows (`Windows`), fed batch by batch in a seeded order
+  (`Batches`, a `keras.utils.PyDataset`): windows are never materialized for training
 - `training`: seeded, deterministic fit with early stopping; one-call batched predict
 - `outputs`: raw outputs to a direction score in [-1, 1]
 - `calls`: raw outputs to a call in the label's own terms (up, down, flat), for live signals
@@ -32,6 +34,7 @@ from trader.models.builders import build_model
 from trader.models.calls import CLASS_NAMES, to_calls
 from trader.models.compat import check_compatible
 from trader.models.encoding import Encoding, encode_labels
+from trader.models.feed import Batches, Windows
 from trader.models.outputs import class_probability, to_score
 from trader.models.persist import load_model, save_model
 from trader.models.presets import PRESETS, Preset, ResolvedModel, resolve
@@ -44,18 +47,21 @@ from trader.models.registry import (
     get_optimizer,
     names,
 )
-from trader.models.reuse import FreshModel
+from trader.models.reuse import FreshModel, FreshModels
 from trader.models.seeding import limit_threads, seed_everything
 from trader.models.training import fit, predict
 
 __all__ = [
     "CLASS_NAMES",
     "PRESETS",
+    "Batches",
     "Encoding",
     "FreshModel",
+    "FreshModels",
     "Kind",
     "Preset",
     "ResolvedModel",
+    "Windows",
     "activation_curves",
     "build_model",
     "canonical_name",

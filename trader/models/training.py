@@ -1,8 +1,10 @@
 """Fit a compiled model with early stopping, and predict in one batched call.
 
 Training is seeded (``config.seed``) with deterministic TensorFlow ops, so two fits of the same
-config on the same data give the same weights. Early stopping watches ``val_loss`` with
-``config.patience`` and restores the best epoch's weights.
+config on the same data give the same weights. Samples come as `Windows` (views into rows,
+`trader.models.feed`) or as (samples, length, features) arrays; `Batches` gathers them batch by
+batch in an epoch order drawn from the seed, and Keras is called with ``shuffle=False``. Early
+stopping watches ``val_loss`` with ``config.patience`` and restores the best epoch's weights.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import numpy as np
 from trader.config import LabelKind, ModelConfig
 from trader.errors import ConfigError, DataError
 from trader.models.encoding import encode_labels
+from trader.models.feed import Batches, Windows
 from trader.models.presets import resolve
 from trader.models.seeding import seed_everything
 
@@ -24,6 +27,8 @@ EpochProgress = Callable[[int, dict[str, float]], None]
 
 #: samples per batch in `predict`; one ``model.predict`` call either way
 PREDICT_BATCH = 4096
+#: samples per validation batch (or the training batch size if larger): a few steps per epoch
+VALIDATION_BATCH = 1024
 
 
 def _as_float(value: Any) -> float:
@@ -47,22 +52,17 @@ class _EpochCallback(keras.callbacks.Callback):
         self._progress(epoch + 1, _floats(logs))
 
 
-def _windows(x: np.ndarray, what: str) -> np.ndarray:
-    arr = np.asarray(x, dtype=np.float32)
-    if arr.ndim != 3:
-        raise DataError(
-            f"{what}: expected windows of shape (samples, length, features), got {arr.shape}"
-        )
-    if not np.isfinite(arr).all():
-        raise DataError(f"{what}: {int((~np.isfinite(arr)).sum())} values are NaN or infinite")
-    return arr
+def _windows(x: np.ndarray | Windows, what: str) -> Windows:
+    samples = Windows.of(x)
+    samples.check_finite(what)
+    return samples
 
 
 def fit(
     model: keras.Model,
-    x_train: np.ndarray,
+    x_train: np.ndarray | Windows,
     y_train: np.ndarray,
-    x_val: np.ndarray,
+    x_val: np.ndarray | Windows,
     y_val: np.ndarray,
     config: ModelConfig,
     *,
@@ -72,8 +72,9 @@ def fit(
 ) -> dict[str, list[float]]:
     """Train ``model`` on the training windows, stopping early on validation loss.
 
-    ``y_*`` hold one raw label per sample (binary 0/1, multiclass 0..n-1, regression returns,
-    sign -1/+1) and are encoded as the resolved loss needs. ``progress(epoch, logs)`` is called
+    ``x_*`` are `Windows` or (samples, length, features) arrays; ``y_*`` hold one raw label per
+    sample (binary 0/1, multiclass 0..n-1, regression returns, sign -1/+1) and are encoded as
+    the resolved loss needs. ``progress(epoch, logs)`` is called
     after every epoch (from 1). Returns the history: metric name -> one float per epoch.
     Raises `DataError` for unusable data and `ConfigError` when training diverges (NaN loss).
     """
@@ -101,14 +102,13 @@ def fit(
         callbacks.append(_EpochCallback(progress))
     seed_everything(config.seed)
     result = model.fit(
-        xt, yt,
-        validation_data=(xv, yv),
+        Batches(xt, yt, config.batch_size, seed=config.seed),
+        validation_data=Batches(xv, yv, max(config.batch_size, VALIDATION_BATCH)),
         epochs=config.epochs,
-        batch_size=config.batch_size,
-        shuffle=True,
+        shuffle=False,  # the epoch order comes from the seed (`Batches`)
         callbacks=callbacks,
         verbose=0,
-    )  # fmt: skip
+    )
     history = {key: [_as_float(v) for v in values] for key, values in result.history.items()}
     losses = history.get("loss", [])
     if any(math.isnan(v) or math.isinf(v) for v in losses):
@@ -120,9 +120,9 @@ def fit(
     return history
 
 
-def predict(model: keras.Model, x: np.ndarray) -> np.ndarray:
+def predict(model: keras.Model, x: np.ndarray | Windows) -> np.ndarray:
     """Raw model outputs for windows ``x``, shape (samples, units), in one batched call."""
-    arr = _windows(x, "windows to predict")
-    if len(arr) == 0:
+    samples = _windows(x, "windows to predict")
+    if len(samples) == 0:
         return np.zeros((0, *model.output_shape[1:]), dtype=np.float32)
-    return np.asarray(model.predict(arr, batch_size=PREDICT_BATCH, verbose=0))
+    return np.asarray(model.predict(samples.take(), batch_size=PREDICT_BATCH, verbose=0))

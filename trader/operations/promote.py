@@ -23,7 +23,7 @@ import pandas as pd
 
 from trader import paths, pipeline
 from trader.config import ModelConfig, RunConfig, parse_config
-from trader.data import Store, get_run, list_runs
+from trader.data import Store, get_run, list_runs, new_run_id
 from trader.errors import ConfigError, DataError, did_you_mean
 from trader.events import Progress, quiet
 from trader.operations.registry import ModelInfo, save_model_info
@@ -60,16 +60,17 @@ def refit(bars: pd.DataFrame, config: RunConfig, model: ModelConfig, progress: P
         raise DataError(f"too few windows to refit ({int(fit.sum())} fit, {int(val.sum())} val)")
     width = len(feature_columns(config.window.features))
     scaler = fold_scaler(windows, fit) if config.window.scale else Scaler.identity(width)
-    x = scaler.transform(windows.x.astype(np.float64)).astype(np.float32)
+    rows = scaler.transform(windows.rows.astype(np.float64)).astype(np.float32)
+    views = windows.samples(rows)  # windows as views into the rows, never copied out whole
     models.check_compatible(model, windows.label, windows.n_classes)
-    net = models.build_model(model, (x.shape[1], x.shape[2]), windows.label, windows.n_classes)
+    net = models.build_model(model, windows.shape, windows.label, windows.n_classes)
     progress("model", {"name": model.name, "fold": "all", "epochs": model.epochs})
 
     def on_epoch(epoch: int, logs: dict[str, float]) -> None:
         progress("epoch", {"name": model.name, "fold": "all", "epoch": epoch, "logs": logs})
 
     history = models.fit(
-        net, x[fit], windows.labels[fit], x[val], windows.labels[val], model,
+        net, views.subset(fit), windows.labels[fit], views.subset(val), windows.labels[val], model,
         label=windows.label, n_classes=windows.n_classes, progress=on_epoch,
     )  # fmt: skip
     samples = {"fit": int(fit.sum()), "val": int(val.sum())}
@@ -111,7 +112,7 @@ def reference_figures(
 
 
 def new_model_id() -> str:
-    return "m-" + pipeline.new_run_id()
+    return "m-" + new_run_id()
 
 
 def file_sha256(path: Path) -> str:

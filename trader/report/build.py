@@ -22,11 +22,20 @@ TOTAL = "TOTAL"
 
 
 def build_report(
-    *, run_id: str, record_id: str, meta: dict[str, Any], outcome: Outcome
+    *,
+    run_id: str,
+    record_id: str,
+    meta: dict[str, Any],
+    outcome: Outcome,
+    engine: str = "fast",
 ) -> dict[str, Any]:
-    """Collect everything a reader needs about a backtested run into plain data."""
+    """Collect everything a reader needs about a backtested run into plain data.
+
+    ``engine`` names the backtest engine; the outcome's ``parity`` is the live check of the fast
+    engine against backtrader (`trader.backtesting.Parity.as_dict`), when one ran.
+    """
     config = meta["config"]
-    return {
+    report = {
         "run_id": run_id,
         "record_id": record_id,
         "trained": meta["created"],
@@ -45,9 +54,13 @@ def build_report(
             for name, hists in meta["histories"].items()
         },
         "trials": json_safe(outcome.trial_count.as_dict()),
+        "engine": engine,
         "strategies": json_safe(outcome.entries),
         "config": config,
     }
+    if outcome.parity is not None:
+        report["parity"] = json_safe(outcome.parity)
+    return report
 
 
 def write_report(

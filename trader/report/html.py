@@ -15,7 +15,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from trader.report.rows import TableData, report_tables, trials_line
+from trader.report.rows import TableData, parity_line, report_tables, trials_line
 
 HTML_FILE = "report.html"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -88,6 +88,8 @@ def html_report(report: dict[str, Any], directory: Path) -> str:
     notes = [line for line in [trials_line(report)] if line]
     if report.get("audit"):
         notes.append(f"leakage audit: {report['audit']['verdict']}")
+    if report.get("parity"):
+        notes.append(parity_line(report["parity"]))
     env = _environment()
     folds = [
         {c: str(f.get("index" if c == "fold" else c, ""))[:10] for c in FOLD_COLUMNS}

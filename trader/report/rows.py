@@ -57,7 +57,8 @@ def money_table(report: dict[str, Any]) -> TableData:
     p, c = report["periods"], report["costs"]
     table = TableData(
         f"Backtest {p['test_start']} .. {p['test_end']}, out of sample ({report['protocol']}); "
-        f"fills at next open, commission {c['commission'] * 100:.2f}%, slippage "
+        f"fills at next open ({report.get('engine', 'backtrader')} engine), commission "
+        f"{c['commission'] * 100:.2f}%, slippage "
         f"{c['slippage'] * 100:.2f}%; portfolio of {', '.join(report['tickers'])}",
         ["strategy", "kind", "return", "profit", "CAGR", "Sharpe", "Sharpe 95% CI", "max DD",
          "trades", "win rate", "exposure", "turnover/yr"],
@@ -172,3 +173,15 @@ def verdict_lines(report: dict[str, Any]) -> list[tuple[str, list[str]]]:
             versus = [v["text"] for v in entry.get("versus", [])]
             out.append((f"{name}: {entry.get('verdict', '-')}", versus))
     return out
+
+
+def parity_line(parity: dict[str, Any]) -> str:
+    """The live engine check in one line: agree, or the first difference."""
+    fast, reference = parity["engines"]
+    where = (
+        f"{parity['portfolio']}'s portfolio, {parity['fills']} fills, {parity['trades']} round "
+        f"trips, {parity['days']} days"
+    )
+    if parity["agree"]:
+        return f"engine parity: {fast} = {reference} on {where} (to {parity['tolerance']:g})"
+    return f"engine parity: FAIL, {fast} != {reference} on {where}: {parity['differences'][0]}"

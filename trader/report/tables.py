@@ -13,7 +13,13 @@ from rich.style import StyleType
 from rich.table import Table
 from rich.text import Text
 
-from trader.report.rows import TableData, report_tables, trials_line, verdict_lines
+from trader.report.rows import (
+    TableData,
+    parity_line,
+    report_tables,
+    trials_line,
+    verdict_lines,
+)
 
 
 class LiteralTable(Table):
@@ -53,6 +59,9 @@ def text_lines(report: dict[str, Any]) -> list[str]:
     audit = report.get("audit")
     if audit:
         lines.append(f"leakage audit: {audit['verdict']}")
+    parity = report.get("parity")
+    if parity:
+        lines.append(parity_line(parity))
     return lines
 
 

@@ -1,6 +1,8 @@
 """Stage 3, research: windows without look-ahead, purged walk-forward, out-of-sample fits.
 
-- `windows`: per-day features, sliding windows of L days, labels for horizon h, the scaler
+- `windows`: per-day features, sliding windows of L days (rows and window starts), labels
+  for horizon h
+- `scaling`: the per-feature scaler, fit on training rows only
 - `walkforward`: purged, embargoed folds; per-fold scaling; stitching folds into one series
 - `baselines`: naive and linear predictors on the same windows, to compare the models against
 - `oos`: every model (`trader.models`) and baseline refit per fold; the stitched predictions
@@ -16,6 +18,7 @@ from trader.research.oos import (
     protocol_folds,
     raw_windows,
 )
+from trader.research.scaling import Scaler
 from trader.research.walkforward import (
     Fold,
     WalkForwardSpec,
@@ -27,7 +30,6 @@ from trader.research.walkforward import (
     stitch,
 )
 from trader.research.windows import (
-    Scaler,
     SplitDates,
     WindowSet,
     build_windows,

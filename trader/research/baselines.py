@@ -24,8 +24,9 @@ from scipy.special import expit
 from sklearn.linear_model import LogisticRegression, Ridge
 
 from trader.config import LabelKind
+from trader.research.scaling import Scaler
 from trader.research.walkforward import rescale
-from trader.research.windows import Scaler, WindowSet
+from trader.research.windows import WindowSet
 
 BASELINES = ("always_long", "majority_class", "previous_direction", "linear")
 RETURN_COLUMNS = ("return", "log_return", "close_rel")
@@ -209,17 +210,21 @@ def window_baseline_scores(
 
     The linear model sees x re-scaled with a scaler fit on the fit rows only
     (`trader.research.walkforward.rescale`), so nothing after the fit part leaks in through scaling.
+    Only the linear model needs whole windows; the others see each window's last day.
     """
     fit_mask, test_mask = np.asarray(fit_mask, bool), np.asarray(test_mask, bool)
-    x: np.ndarray = windows.x
     scaler: Scaler | None = windows.scaler
     if name == "linear":
-        x, scaler = rescale(windows, fit_mask), None
+        rows = rescale(windows, fit_mask)
+        x_fit, x_test, scaler = windows.take(fit_mask, rows), windows.take(test_mask, rows), None
+    else:
+        last = windows.rows[windows.starts + windows.length - 1][:, None, :]  # (n, 1, F)
+        x_fit, x_test = last[fit_mask], last[test_mask]
     return baseline_scores(
         name,
-        x_fit=x[fit_mask],
+        x_fit=x_fit,
         y_fit=windows.labels[fit_mask],
-        x_test=x[test_mask],
+        x_test=x_test,
         label=windows.label,
         feature_names=windows.feature_names,
         scaler=scaler,

@@ -22,6 +22,7 @@ from trader.config import SEED_KIND, RunConfig, SeedVariant, seed_variants
 from trader.errors import DataError
 from trader.events import Progress
 from trader.research.baselines import BASELINES, window_baseline_scores
+from trader.research.scaling import Scaler
 from trader.research.walkforward import (
     Fold,
     WalkForwardSpec,
@@ -31,7 +32,6 @@ from trader.research.walkforward import (
     stitch,
 )
 from trader.research.windows import (
-    Scaler,
     WindowSet,
     build_windows,
     feature_columns,
@@ -111,7 +111,7 @@ def _rows(
 
 def _fit_predict(
     windows: WindowSet,
-    x: np.ndarray,
+    rows: np.ndarray,
     masks: tuple[np.ndarray, np.ndarray, np.ndarray],
     variants: list[SeedVariant],
     fold: Fold,
@@ -122,6 +122,7 @@ def _fit_predict(
     from trader import models
 
     fit, val, test = masks
+    samples = windows.samples(rows)  # views into the rows: no window is copied out whole
     scores: dict[str, np.ndarray] = {}
     histories: dict[str, dict[str, list[float]]] = {}
     for variant in variants:
@@ -134,16 +135,16 @@ def _fit_predict(
 
         histories[name] = models.fit(
             model,
-            x[fit],
+            samples.subset(fit),
             windows.labels[fit],
-            x[val],
+            samples.subset(val),
             windows.labels[val],
             cfg,
             label=windows.label,
             n_classes=windows.n_classes,
             progress=on_epoch,
         )
-        raw = models.predict(model, x[test])
+        raw = models.predict(model, samples.subset(test))
         scores[name] = models.to_score(raw, cfg, windows.label, windows.n_classes)
         if directory is not None:
             models.save_model(
@@ -161,12 +162,14 @@ def out_of_sample(
     directory: Path | None = None,
     last_folds: int | None = None,
     canary: bool = False,
+    reuse: models.FreshModels | None = None,
     progress: Progress,
 ) -> OutOfSample:
     """Walk the folds: fit, predict the test rows, stitch; models saved under ``directory``.
 
     ``last_folds`` keeps only that many folds at the end, and ``canary`` adds a feature that
-    peeks one day ahead: both for the leakage audit's canary run only.
+    peeks one day ahead: both for the leakage audit's canary run only. ``reuse`` keeps the
+    compiled models for a later call on windows of the same shape (no new tracing).
     """
     from trader import models
 
@@ -176,10 +179,10 @@ def out_of_sample(
         folds = folds[-last_folds:]
     for cfg in config.models:  # refuse incompatible choices before any training
         models.check_compatible(cfg, windows.label, windows.n_classes)
-    shape = (windows.x.shape[1], windows.x.shape[2])
+    reuse = reuse or models.FreshModels()
     variants = seed_variants(config)  # each model once per seed (seed repeats)
     builds = {
-        v.name: models.FreshModel(v.model, shape, windows.label, windows.n_classes)
+        v.name: reuse.get(v.model, windows.shape, windows.label, windows.n_classes)
         for v in variants
     }
     kinds = {v.name: "model" if v.primary else SEED_KIND for v in variants}
@@ -195,9 +198,9 @@ def out_of_sample(
                 f"fold {fold.index}: too few windows to train ({int(fit.sum())} fit, "
                 f"{int(val.sum())} validation); use more history, fewer folds or shorter windows"
             )
-        x = rescale(windows, fit) if config.window.scale else windows.x
+        rows = rescale(windows, fit) if config.window.scale else windows.rows
         scores, fold_histories = _fit_predict(
-            windows, x, masks, variants, fold, builds, directory, progress
+            windows, rows, masks, variants, fold, builds, directory, progress
         )
         for name, history in fold_histories.items():
             histories[name].append(history)

@@ -20,7 +20,8 @@ only labels are purged.
 
 Scaling. `build_windows` scales x with a scaler fit on its own (holdout) training period, which
 can end after a fold's test start. Refit per fold on the fold's fit rows with `fold_scaler` /
-`rescale`, or build the windows unscaled (``scaler=Scaler.identity(width)``) and scale per fold.
+`rescale` (rows, not windows: O(rows x features)), or build the windows unscaled
+(``scaler=Scaler.identity(width)``) and scale per fold.
 
 The out-of-sample predictions of all folds are joined with `stitch` into the one series the
 backtest uses.
@@ -38,12 +39,14 @@ import numpy as np
 import pandas as pd
 
 from trader.errors import DataError
-from trader.research.windows import Scaler, WindowSet
+from trader.research.scaling import Scaler
+from trader.research.windows import WindowSet
 
 if TYPE_CHECKING:
     from trader.config import ProtocolConfig
 
 Mode = Literal["expanding", "rolling"]
+CHUNK = 65_536  # rows scaled at a time: no float64 copy of every feature row
 
 
 @dataclass(frozen=True)
@@ -195,12 +198,12 @@ def folds_table(folds: list[Fold]) -> pd.DataFrame:
     return pd.DataFrame([asdict(f) for f in folds]).set_index("index")
 
 
-def unscaled_x(windows: WindowSet) -> np.ndarray:
-    """The windows' features before scaling (float64), undoing ``windows.scaler``.
-
-    Exact up to the float32 rounding of ``windows.x``.
+def unscaled_rows(windows: WindowSet, rows: slice | np.ndarray = slice(None)) -> np.ndarray:
+    """The windows' feature rows (all, or those selected) before scaling (float64), undoing
+    ``windows.scaler``. Exact up to the float32 rounding of ``windows.rows``.
     """
-    raw: np.ndarray = windows.x.astype(np.float64) * windows.scaler.std + windows.scaler.mean
+    scaler = windows.scaler
+    raw: np.ndarray = windows.rows[rows].astype(np.float64) * scaler.std + scaler.mean
     return raw
 
 
@@ -210,24 +213,27 @@ def fold_scaler(windows: WindowSet, fit_mask: np.ndarray) -> Scaler:
     Like `build_windows`, each day's feature row counts once per ticker even though it appears
     in up to L overlapping windows; rows after the last fit window are never seen.
     """
-    raw = unscaled_x(windows)
-    length = raw.shape[1]
-    tickers = np.asarray(windows.tickers).astype(str)
-    order = np.lexsort((windows.dates, tickers))
-    position = np.empty(len(tickers), dtype=np.int64)
-    for ticker in np.unique(tickers):
-        rows = order[tickers[order] == ticker]
-        position[rows] = np.arange(len(rows))
-    rows_i, steps = np.nonzero(np.broadcast_to(fit_mask[:, None], (len(fit_mask), length)))
-    keys = pd.MultiIndex.from_arrays([tickers[rows_i], position[rows_i] + steps])
-    first = ~keys.duplicated()
-    return Scaler.fit(raw[rows_i[first], steps[first]])
+    starts = windows.starts[np.asarray(fit_mask, dtype=bool)]
+    edges = np.zeros(len(windows.rows) + 1, dtype=np.int64)
+    np.add.at(edges, starts, 1)
+    np.add.at(edges, starts + windows.length, -1)
+    covered = np.flatnonzero(np.cumsum(edges[:-1]) > 0)
+    chunks = (covered[a : a + CHUNK] for a in range(0, len(covered), CHUNK))
+    return Scaler.fit_chunks(unscaled_rows(windows, rows) for rows in chunks)
 
 
-def rescale(windows: WindowSet, fit_mask: np.ndarray) -> np.ndarray:
-    """``windows.x`` re-scaled (float32) with a scaler fit on this fold's fit rows only."""
+def rescale(windows: WindowSet, fit_mask: np.ndarray, chunk: int = CHUNK) -> np.ndarray:
+    """``windows.rows`` re-scaled (float32) with a scaler fit on this fold's fit rows only.
+
+    O(rows x features), transformed ``chunk`` rows at a time so that no float64 copy of all
+    rows is made: the windows are views into these rows (`WindowSet.samples`).
+    """
     scaler = fold_scaler(windows, np.asarray(fit_mask, dtype=bool))
-    return scaler.transform(unscaled_x(windows)).astype(np.float32)
+    out = np.empty_like(windows.rows)
+    for a in range(0, len(out), chunk):
+        part = slice(a, a + chunk)
+        out[part] = scaler.transform(unscaled_rows(windows, part))
+    return out
 
 
 def stitch(fold_predictions: list[pd.DataFrame]) -> pd.DataFrame:

@@ -5,20 +5,27 @@ the features of days t-L+1 .. t. Its label is about the future (t -> t+h) and is
 training target, never as an input. The chronological split assigns each window to train,
 validation or test by its end date; a training (validation) window whose label reaches past the
 end of its period is purged. Scalers are fit on the feature rows of the training period only.
+
+Windows are never stored as one (windows, L, features) array: a `WindowSet` keeps each ticker's
+feature rows once and the first row of each window, and `WindowSet.samples` hands them to
+`trader.models` as views that training gathers batch by batch (memory O(rows x features)).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from numpy.lib.stride_tricks import sliding_window_view
-from sklearn.preprocessing import StandardScaler
 
 from trader.config import CANARY_FEATURE, LabelKind, WindowConfig
 from trader.errors import DataError
+from trader.research.scaling import Scaler
+
+if TYPE_CHECKING:  # Keras loads only when windows are handed to the models
+    from trader import models
 
 SPLITS = ("train", "val", "test")
 MULTICLASS_NAMES = ("down", "flat", "up")
@@ -103,38 +110,6 @@ def make_labels(fwd: np.ndarray, kind: LabelKind, flat_threshold: float) -> np.n
 
 
 @dataclass(frozen=True)
-class Scaler:
-    """Per-feature standardization fit on training rows only."""
-
-    mean: np.ndarray
-    std: np.ndarray
-
-    @classmethod
-    def fit(cls, rows: np.ndarray) -> Scaler:
-        """Mean and standard deviation (ddof 0) of each feature column of ``rows``
-        (scikit-learn's `StandardScaler`; a constant column keeps scale 1)."""
-        if len(rows) < 2:
-            raise DataError("too few training rows to fit the scaler (need at least 2)")
-        fitted = StandardScaler().fit(rows)
-        return cls(mean=fitted.mean_, std=fitted.scale_)
-
-    @classmethod
-    def identity(cls, n_features: int) -> Scaler:
-        return cls(mean=np.zeros(n_features), std=np.ones(n_features))
-
-    def transform(self, rows: np.ndarray) -> np.ndarray:
-        scaled: np.ndarray = (rows - self.mean) / self.std
-        return scaled
-
-    def to_dict(self) -> dict[str, list[float]]:
-        return {"mean": self.mean.tolist(), "std": self.std.tolist()}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, list[float]]) -> Scaler:
-        return cls(mean=np.asarray(data["mean"]), std=np.asarray(data["std"]))
-
-
-@dataclass(frozen=True)
 class SplitDates:
     """Last date of the training and validation periods; the test period follows."""
 
@@ -148,9 +123,15 @@ class SplitDates:
 
 @dataclass(frozen=True)
 class WindowSet:
-    """Windows of all tickers: x (N, L, F) with one row of metadata per window."""
+    """Windows of all tickers, with one row of metadata per window.
 
-    x: np.ndarray
+    ``rows`` (float32, scaled by ``scaler``) holds every ticker's feature rows one after the
+    other; window i is ``rows[starts[i] : starts[i] + length]`` (never copied out as a whole).
+    """
+
+    rows: np.ndarray
+    starts: np.ndarray
+    length: int
     labels: np.ndarray
     forward_return: np.ndarray
     tickers: np.ndarray
@@ -176,6 +157,27 @@ class WindowSet:
     @property
     def n_classes(self) -> int:
         return 3 if self.label == "multiclass" else 2
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """One window's shape: (length, features)."""
+        return (self.length, self.rows.shape[1])
+
+    def take(self, mask: np.ndarray | None = None, rows: np.ndarray | None = None) -> np.ndarray:
+        """The windows selected by ``mask`` (default all) as one (n, length, features) array,
+        cut from ``rows`` (default these rows). A copy: for the few that need one (prediction,
+        the linear baseline); training never builds it (`samples`)."""
+        source = self.rows if rows is None else rows
+        starts = self.starts if mask is None else self.starts[mask]
+        out: np.ndarray = source[starts[:, None] + np.arange(self.length)]
+        return out
+
+    def samples(self, rows: np.ndarray | None = None) -> models.Windows:
+        """The windows as `trader.models.Windows` over ``rows`` (default: these rows), views
+        into the rows that training gathers batch by batch (imports Keras)."""
+        from trader import models
+
+        return models.Windows(self.rows if rows is None else rows, self.starts, self.length)
 
 
 def split_dates(dates: pd.DatetimeIndex, config: WindowConfig) -> SplitDates:
@@ -217,21 +219,22 @@ def build_windows(
         )
         width = len(feature_columns(features))
         scaler = Scaler.fit(train_rows) if config.scale else Scaler.identity(width)
-    parts = [
-        _ticker_windows(ticker, per_ticker[ticker], feats[ticker], config, scaler)
-        for ticker in per_ticker
-    ]
-    parts = [p for p in parts if p is not None]
+    cut = (_ticker_windows(t, per_ticker[t], feats[t], config, scaler) for t in per_ticker)
+    parts = [p for p in cut if p is not None]
     if not parts:
         raise DataError(
             f"no ticker has more than {config.length + 1} days: too short for windows of "
             f"length {config.length}"
         )
-    x, fwd, tickers, dates, label_dates = (
+    offsets = np.cumsum([0] + [len(p[0]) for p in parts[:-1]])  # each ticker's first row
+    starts = np.concatenate([int(off) + p[1] for off, p in zip(offsets, parts, strict=True)])
+    rows, _, fwd, tickers, dates, label_dates = (
         np.concatenate(cols) for cols in zip(*parts, strict=True)
     )
     return WindowSet(
-        x=x.astype(np.float32),
+        rows=rows.astype(np.float32),
+        starts=starts.astype(np.int64),
+        length=config.length,
         labels=make_labels(fwd, config.label, config.flat_threshold),
         forward_return=fwd,
         tickers=tickers,
@@ -256,11 +259,11 @@ def _ticker_windows(
     if len(feats) < length:
         return None
     scaled = scaler.transform(feats.to_numpy())
-    x = sliding_window_view(scaled, (length, scaled.shape[1]))[:, 0]
+    starts = np.arange(len(scaled) - length + 1)
     close = bars["close"].to_numpy(dtype=float)[1:]
     all_dates = bars["date"].to_numpy().astype("M8[ns]")[1:]
     fwd = forward_returns(close, config.horizon)[length - 1 :]
     dates = all_dates[length - 1 :]
     shifted = np.concatenate([all_dates, np.full(config.horizon, np.datetime64("NaT"), "M8[ns]")])
     label_dates = shifted[length - 1 + config.horizon :][: len(dates)]
-    return x, fwd, np.full(len(dates), ticker, dtype=object), dates, label_dates
+    return scaled, starts, fwd, np.full(len(dates), ticker, dtype=object), dates, label_dates
