@@ -24,7 +24,7 @@ from trader.lab.experiment import Experiment
 COMPARED = (
     "hit_rate", "accuracy", "precision", "recall", "f1", "auc", "total_return", "sharpe",
     "excess_sharpe", "excess_return", "max_drawdown", "trades", "epochs", "effective_days",
-    "train_seconds", "backtest_seconds",
+    "fit_seconds", "predict_seconds", "params", "train_seconds", "backtest_seconds",
 )  # fmt: skip
 PERIODS_PER_YEAR = 252
 

@@ -50,7 +50,10 @@ def build_report(
         "samples": meta["samples"],
         "costs": {k: config["backtest"][k] for k in ("cash", "commission", "slippage", "sizing")},
         "training": {
-            name: {"epochs_run": [len(h.get("loss", [])) for h in hists]}
+            name: {
+                "epochs_run": [len(h.get("loss", [])) for h in hists],
+                **_costs(meta.get("costs", {}).get(name, [])),
+            }
             for name, hists in meta["histories"].items()
         },
         "trials": json_safe(outcome.trial_count.as_dict()),
@@ -61,6 +64,17 @@ def build_report(
     if outcome.parity is not None:
         report["parity"] = json_safe(outcome.parity)
     return report
+
+
+def _costs(per_fold: list[dict[str, float]]) -> dict[str, float]:
+    """Training and inference time summed over the folds, and the model's parameter count."""
+    if not per_fold:
+        return {}
+    return {
+        "fit_seconds": sum(f["fit_seconds"] for f in per_fold),
+        "predict_seconds": sum(f["predict_seconds"] for f in per_fold),
+        "params": per_fold[0]["params"],
+    }
 
 
 def write_report(

@@ -11,7 +11,8 @@ form one series per predictor, which the backtest trades.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,6 +55,8 @@ class OutOfSample:
     histories: dict[str, list[dict[str, list[float]]]]  # model -> one history per fold
     samples: list[dict[str, int]]  # per fold: fit, val, test windows
     label: str
+    costs: dict[str, list[dict[str, float]]] = field(default_factory=dict)  # model -> per fold:
+    # fit_seconds, predict_seconds (the batched call over the test windows), params
 
 
 def raw_windows(bars: pd.DataFrame, config: RunConfig, *, canary: bool = False) -> WindowSet:
@@ -118,13 +121,14 @@ def _fit_predict(
     builds: dict[str, models.FreshModel],
     directory: Path | None,
     progress: Progress,
-) -> tuple[dict[str, np.ndarray], dict[str, dict[str, list[float]]]]:
+) -> tuple[dict[str, np.ndarray], dict[str, dict[str, list[float]]], dict[str, dict[str, float]]]:
     from trader import models
 
     fit, val, test = masks
     samples = windows.samples(rows)  # views into the rows: no window is copied out whole
     scores: dict[str, np.ndarray] = {}
     histories: dict[str, dict[str, list[float]]] = {}
+    costs: dict[str, dict[str, float]] = {}
     for variant in variants:
         cfg, name = variant.model, variant.name
         progress("model", {"name": name, "fold": fold.index, "epochs": cfg.epochs})
@@ -133,6 +137,7 @@ def _fit_predict(
         def on_epoch(epoch: int, logs: dict[str, float], name: str = name) -> None:
             progress("epoch", {"name": name, "fold": fold.index, "epoch": epoch, "logs": logs})
 
+        started = time.perf_counter()
         histories[name] = models.fit(
             model,
             samples.subset(fit),
@@ -144,7 +149,13 @@ def _fit_predict(
             n_classes=windows.n_classes,
             progress=on_epoch,
         )
+        fitted = time.perf_counter()
         raw = models.predict(model, samples.subset(test))
+        costs[name] = {
+            "fit_seconds": fitted - started,
+            "predict_seconds": time.perf_counter() - fitted,
+            "params": float(model.count_params()),
+        }
         scores[name] = models.to_score(raw, cfg, windows.label, windows.n_classes)
         if directory is not None:
             models.save_model(
@@ -152,7 +163,7 @@ def _fit_predict(
                 directory / f"fold-{fold.index}" / f"{name}.keras",
                 {"model": cfg.model_dump(), "fold": fold.index, "label": windows.label},
             )
-    return scores, histories
+    return scores, histories, costs
 
 
 def out_of_sample(
@@ -188,6 +199,7 @@ def out_of_sample(
     kinds = {v.name: "model" if v.primary else SEED_KIND for v in variants}
     per_fold: dict[str, list[pd.DataFrame]] = {}
     histories: dict[str, list[dict[str, list[float]]]] = {v.name: [] for v in variants}
+    costs: dict[str, list[dict[str, float]]] = {v.name: [] for v in variants}
     samples = []
     for fold in folds:
         masks = fold_masks(windows.dates, windows.label_dates, fold)
@@ -199,11 +211,12 @@ def out_of_sample(
                 f"{int(val.sum())} validation); use more history, fewer folds or shorter windows"
             )
         rows = rescale(windows, fit) if config.window.scale else windows.rows
-        scores, fold_histories = _fit_predict(
+        scores, fold_histories, fold_costs = _fit_predict(
             windows, rows, masks, variants, fold, builds, directory, progress
         )
         for name, history in fold_histories.items():
             histories[name].append(history)
+            costs[name].append(fold_costs[name])
         for name, score in scores.items():
             per_fold.setdefault(name, []).append(
                 _rows(name, kinds[name], fold, windows, test, score)
@@ -220,4 +233,5 @@ def out_of_sample(
         histories=histories,
         samples=samples,
         label=windows.label,
+        costs=costs,
     )

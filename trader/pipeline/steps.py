@@ -1,22 +1,9 @@
-"""The one place that knows stage order: data, research, signals, backtesting, evaluate, report.
-
-`train` walks the protocol's folds (purged walk-forward by default): per fold every model is
-refit and predicts the fold's test period, beside the baselines (`trader.research`). The
-stitched out-of-sample predictions and the fold models are saved under
-``data/models/<run id>/`` and recorded in the database. `backtest` trades those predictions,
-the baselines, buy-and-hold and the rule strategies over the same period with the same costs
-(`trader.signals`, `trader.evaluate`), writes the report under ``data/reports/<run id>/`` and
-records the backtest run. `audit` and `replay` check a configuration and a recorded run.
-
-Every function takes the config as a `RunConfig`, a mapping, a YAML path or ``None`` (the
-defaults), and the database as a `Store`, a URL or ``None`` (``$TRADER_DATABASE_URL``, else
-``data/trader.db``).
-"""
+"""The research job step by step: prices from the store, `train` walk-forward, `backtest`
+the out-of-sample predictions beside every contender, or `run` both."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,36 +25,24 @@ from trader.config import (
 from trader.data import (
     PREDICTIONS_FILE,
     RUN_FILE,
-    IngestReport,
     RunRecord,
     Store,
     check_shared_dates,
     dataset_of,
     dataset_trials,
-    get_run,
-    ingest,
     is_recorded,
     new_run_id,
     read_run,
-    read_sample,
     reserve_run,
-    run_predictions,
-    run_trades,
     save_run,
 )
 from trader.errors import DataError
 from trader.evaluate import (
-    AuditResult,
-    ReplayResult,
-    causes,
     evaluate,
-    frame_differences,
-    metric_differences,
-    run_audit,
 )
 from trader.events import Progress, quiet
 from trader.provenance import data_hash, git_commit, package_versions
-from trader.report import build_report, save_report_json, write_report
+from trader.report import build_report, write_report
 from trader.research import folds_table, out_of_sample
 from trader.signals import check_strategies, contenders
 
@@ -133,6 +108,7 @@ def train(
             "folds": json.loads(folds.to_json(orient="records", date_format="iso")),
             "samples": oos.samples,
             "histories": oos.histories,
+            "costs": oos.costs,
             "data_hash": data_hash(bars),
         }
         oos.predictions.to_csv(folder.staging / PREDICTIONS_FILE, index=False)
@@ -234,67 +210,3 @@ def run(
     check_engine(engine)
     result = train(config, db, progress=progress)
     return backtest(result.run_id, db, engine=engine, parity=parity, progress=progress)
-
-
-def audit(
-    config: ConfigSource = None, store: StoreSource = None, *, progress: Progress = quiet
-) -> AuditResult:
-    """The leakage audit of ``config`` on the stored prices (`trader.evaluate.audit`)."""
-    config = load_config(config)
-    return run_audit(config, load_bars(store, config), progress=progress)
-
-
-def ingest_sample(tickers: Sequence[str] | None = None, store: StoreSource = None) -> IngestReport:
-    """Store the bundled real sample prices (all 21 tickers by default); idempotent."""
-    frame = read_sample([t.upper() for t in tickers] if tickers else None)
-    return ingest(open_store(store), frame, source="sample", origin="sample")
-
-
-def demo(
-    config: ConfigSource = None, store: StoreSource = None, *, progress: Progress = quiet
-) -> dict[str, Any]:
-    """Ingest the sample, run the whole job with the engine parity check, then the audit."""
-    config, db = load_config(config), open_store(store)
-    ingested = ingest_sample(config.data.tickers, db)
-    progress("ingest", {"rows": ingested.rows, "tickers": ingested.tickers, "source": "sample"})
-    if config.data.source is None:
-        data = config.data.model_copy(update={"source": "sample"})
-        config = config.model_copy(update={"data": data})
-    report = run(config, db, parity=True, progress=progress)
-    result = audit(config, db, progress=progress)
-    report["audit"] = result.as_dict()
-    save_report_json(report, paths.reports_dir() / report["run_id"])
-    return report
-
-
-def replay(run_id: str, store: StoreSource = None, *, progress: Progress = quiet) -> ReplayResult:
-    """Run a recorded run again; compare predictions (and trades, metrics) with the record.
-
-    A train record is replayed by training again from its stored config; a backtest record by
-    training its parent's config again and backtesting with the recorded strategies. The
-    replay is itself recorded (new run ids).
-    """
-    db = open_store(store)
-    record = get_run(db, run_id)
-    trained = get_run(db, record.parent_id) if record.parent_id else record
-    config = parse_config(trained.config, origin=f"run {trained.id}")
-    again = train(config, db, progress=progress)
-    result = ReplayResult(original=run_id, replay=again.run_id)
-    result.compared.append("predictions")
-    result.differences += frame_differences(
-        "predictions", run_predictions(db, trained.id), run_predictions(db, again.run_id)
-    )
-    result.causes += causes(trained, get_run(db, again.run_id))
-    if record.kind == "backtest":
-        strategies = parse_config(record.config).strategies
-        engine = record.versions.get("engine", "backtrader")  # older records: backtrader
-        report = backtest(again.run_id, db, strategies=strategies, engine=engine, progress=progress)
-        result.replay = report["record_id"]
-        result.compared += ["trades", "metrics"]
-        result.differences += frame_differences(
-            "trades", run_trades(db, record.id), run_trades(db, report["record_id"])
-        )
-        result.differences += metric_differences(record.metrics, report["strategies"])
-        new = causes(record, get_run(db, report["record_id"]))
-        result.causes += [c for c in new if c not in result.causes]
-    return result
