@@ -29,7 +29,8 @@ from trader.report import HTML_FILE, build_report, html_report, line_styles, wri
 from trader.report.charts import equity_figure, plt
 from trader.signals import contenders
 
-EVIL = "<img src=x onerror=alert(1)>"  # a model name a config may give
+EVIL = "<img src=x onerror=alert(1)>"  # markup where a name goes (a hand-edited report.json)
+MODEL = "mymodel7"  # a name found nowhere else in the report, replaced by EVIL below
 
 
 def _predictions(bars: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
@@ -54,11 +55,11 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], P
     bars = read_sample(["AAPL", "MSFT"]).groupby("ticker").tail(320).reset_index(drop=True)
     config = RunConfig(
         data={"tickers": ["AAPL", "MSFT"]},
-        models=[ModelConfig(name=EVIL), ModelConfig(name="dense", kind="dense")],
+        models=[ModelConfig(name=MODEL), ModelConfig(name="dense", kind="dense")],
         strategies=[StrategyConfig(name="ma_cross"), StrategyConfig(name="rci")],
     )
     predictions = _predictions(
-        bars, {EVIL: "model", "dense": "model", "linear": "baseline", "always_long": "baseline"}
+        bars, {MODEL: "model", "dense": "model", "linear": "baseline", "always_long": "baseline"}
     )
     entrants = contenders(bars, predictions, config, config.strategies)
     outcome = evaluate(
@@ -69,7 +70,7 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], P
     meta = {
         "config": config.model_dump(mode="json"), "created": "2026-11-24T00:00:00+00:00",
         "protocol": "walk_forward", "samples": [],
-        "histories": {EVIL: [history], "dense": [history]},
+        "histories": {MODEL: [history], "dense": [history]},
         "folds": [{"index": 0, "fit_start": "2016-01-04T00:00:00.000", "test_end": "2018-02-07"}],
     }  # fmt: skip
     report = build_report(run_id="run-1", record_id="bt", meta=meta, outcome=outcome)
@@ -85,7 +86,12 @@ def test_page_is_self_contained_and_escapes_names(written: tuple[dict[str, Any],
     report, directory = written
     page = (directory / HTML_FILE).read_text()
     assert report["files"]["html"] == str(directory / HTML_FILE)
-    assert EVIL not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert MODEL in page
+    # names are refused at the door (docs/reliability.md); the page escapes them all the same
+    evil = json.loads(json.dumps(report).replace(MODEL, EVIL))
+    evil_page = html_report(evil, directory)
+    assert EVIL not in evil_page and "&lt;img src=x onerror=alert(1)&gt;" in evil_page
+    assert MODEL not in evil_page
     assert "<script" not in page and "http://" not in page and "https://" not in page
     assert page.count('src="data:image/png;base64,') == 3
     for marker in ("no predictive edge", "not tradable after costs", "vs buy_and_hold",

@@ -55,7 +55,8 @@ def test_bad_repeat_settings_are_refused(settings: dict[str, object], message: s
 
 
 def test_seed_names_are_reserved_and_overrides_reach_repeats() -> None:
-    with pytest.raises(ValidationError, match="may not contain '@seed'"):
+    # '@' is not a name character, so no configured model can take a seed variant's name
+    with pytest.raises(ValidationError, match="model name 'x@seed3' is not a name"):
         RunConfig(models=[ModelConfig(name="x@seed3")])
     run = with_override(RunConfig(), "models.lstm.repeats", 4)
     assert model_seeds(run, run.models[0]) == [42, 43, 44, 45]

@@ -279,8 +279,6 @@ class RunConfig(StrictModel):
             raise ValueError(f"model names must be unique, got {model_names}")
         if not model_names:
             raise ValueError("models: at least one model is needed")
-        if reserved := [n for n in model_names if "@seed" in n]:
-            raise ValueError(f"model names may not contain '@seed' (seed repeats), got {reserved}")
         for model in self.models:
             limits.check_model_size(model, self.window)
         return self
