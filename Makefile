@@ -45,6 +45,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/demo.py
 	$(BIN)/python bench/signals.py
+	$(BIN)/python bench/lab.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

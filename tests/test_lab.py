@@ -283,3 +283,40 @@ def test_the_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     )
     refused = runner.invoke(app, ["experiment", "run", str(bad), "--db", db])
     assert refused.exit_code == 2 and "did you mean 'length'" in refused.output
+
+
+# what a trial's report says about the trials recorded before it (their order is the workers')
+HISTORY_DEPENDENT = ("key", "run_id", "dsr", "dsr_trials", "trials")
+
+
+def test_results_do_not_depend_on_the_number_of_workers(tmp_path: Path) -> None:
+    """The same tiny sweep in this process and on two Dask worker processes: equal numbers."""
+    pytest.importorskip("distributed")
+    from trader import ingest_sample
+
+    lab = experiment(sweep={"params": {"models.net.activation": ["relu", "tanh"]}})
+    results = []
+    for workers in (1, 2):
+        store = Store(f"sqlite:///{tmp_path / f'w{workers}.db'}")
+        ingest_sample(["AAPL"], store)
+        summary = run_experiment(lab, store, workers=workers)
+        assert summary.done == 2 and summary.failed == 0, summary.errors
+        table = trials_table(lab_trials(store, "t")).set_index("config_key").sort_index()
+        results.append(table.drop(columns=[c for c in table if c in HISTORY_DEPENDENT]))
+        store.dispose()
+    drop = [c for c in results[0] if "seconds" in c]
+    differ = [c for c in results[0] if not results[0][c].equals(results[1][c])]
+    assert set(differ) <= set(drop), differ
+    assert len(results[0].columns) > 20
+
+
+def test_artifacts_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """TRADER_ARTIFACTS moves model files and reports (a folder shared by the workers)."""
+    from trader import paths
+
+    monkeypatch.setenv("TRADER_ARTIFACTS", str(tmp_path / "shared"))
+    assert paths.models_dir() == tmp_path / "shared" / "models"
+    assert paths.reports_dir() == tmp_path / "shared" / "reports"
+    monkeypatch.setenv("TRADER_ARTIFACTS", "s3://bucket/trader")
+    with pytest.raises(ConfigError, match="TRADER_ARTIFACTS='s3://bucket/trader': give a folder"):
+        paths.models_dir()

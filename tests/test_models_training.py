@@ -114,6 +114,25 @@ def test_other_seed_other_weights() -> None:
     assert not np.array_equal(a, b)
 
 
+@pytest.mark.parametrize("kind", ["dense", "lstm"])
+def test_weights_never_come_from_the_global_random(
+    kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another thread drawing from Python's `random` (Dask's event loop on a worker) between
+    seeding and building must not change the weights: every initializer has its own seed."""
+    config = _config(kind=kind, units=[4, 4], dropout=0.1)
+    before = models.build_model(config, (W, F), "binary", N_CLASSES).get_weights()
+    import random
+
+    def refused(*args: object) -> int:
+        raise AssertionError("an initializer drew its seed from the global random")
+
+    monkeypatch.setattr(random, "randint", refused)
+    after = models.build_model(config, (W, F), "binary", N_CLASSES).get_weights()
+    for a, b in zip(before, after, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_save_load_round_trip(tmp_path: Path) -> None:
     config = _config(epochs=1)
     model, history = _train(config, "binary")

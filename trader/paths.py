@@ -32,12 +32,27 @@ def default_database_url() -> str:
     return f"sqlite:///{data_dir() / 'trader.db'}"
 
 
+def artifacts_dir() -> Path:
+    """Where model files and reports go: ``$TRADER_ARTIFACTS`` (a folder every Dask worker can
+    reach, e.g. a shared mount), else the data folder. URLs are refused: runs are published by
+    a rename, which object stores do not offer."""
+    env = os.environ.get("TRADER_ARTIFACTS")
+    if not env:
+        return data_dir()
+    if "://" in env:
+        raise ConfigError(
+            f"TRADER_ARTIFACTS={env!r}: give a folder path (mount the storage on every worker); "
+            "URLs are not supported"
+        )
+    return Path(env)
+
+
 def models_dir() -> Path:
-    return data_dir() / "models"
+    return artifacts_dir() / "models"
 
 
 def reports_dir() -> Path:
-    return data_dir() / "reports"
+    return artifacts_dir() / "reports"
 
 
 def partial_dir(root: Path) -> Path:
