@@ -245,6 +245,7 @@ def test_a_real_tiny_sweep_end_to_end(store: Store) -> None:
     assert set(table["param:models.net.activation"]) == {"relu", "tanh"}
     assert table["train_seconds"].gt(0).all() and table["hit_rate"].between(0, 1).all()
     assert table["excess_sharpe"].notna().all() and table["dataset"].notna().all()
+    assert table["excess_return"].notna().all() and table["excess_ci_low"].notna().all()
 
     files = write_experiment_report(store, "t")
     html = Path(files["report"]).read_text()
