@@ -59,6 +59,42 @@ def test_a_job_runs_once_per_date_and_is_recorded(store: Store) -> None:
     assert history["finished_at"].notna().all()
 
 
+def test_a_claim_whose_holder_died_is_taken_over_after_the_timeout(store: Store) -> None:
+    """kill -9 of a scheduler mid-run leaves its claim and a ``running`` run: after the job's
+    timeout another scheduler claims it again and runs the job; before it, it does not."""
+    from sqlalchemy import update
+
+    from trader.data import JobClaim
+    from trader.operations import job_store
+
+    calls: list[str] = []
+    job = lambda *a: calls.append("ran") or {}  # noqa: E731
+    assert claim(store, "work", DAY, "dead:9")
+    job_store.start_run(store, "work", "update", DAY, "dead:9")
+    fresh = service(store, job).run_job("work", DAY)
+    assert fresh.status == "claimed" and calls == []  # within the timeout: the holder may live
+    with store.begin() as conn:  # five hours later
+        old = dt.datetime.now(dt.UTC) - dt.timedelta(hours=5)
+        conn.execute(update(JobClaim.__table__).values(claimed_at=old))
+    first = service(store, job).run_job("work", DAY)
+    second = Service(store, settings(), jobs={"update": job}, owner="other:2").run_job("work", DAY)
+    assert (first.status, second.status, calls) == ("ok", "claimed", ["ran"])
+    history = job_history(store)
+    assert list(history["status"]) == ["ok", "abandoned"]
+    assert (
+        "dead:9 stopped without ending this run; me:1 took the claim over"
+        in history["error"].iloc[1]
+    )
+    # a job that ended (even failed) is never taken over: rerunning it is a deliberate --force
+    assert claim(store, "work", DAY + dt.timedelta(days=1), "gone:3")
+    run = job_store.start_run(store, "work", "update", DAY + dt.timedelta(days=1), "gone:3")
+    job_store.finish_run(store, run, "failed", error="boom")
+    with store.begin() as conn:
+        conn.execute(update(JobClaim.__table__).values(claimed_at=old))
+    later = service(store, job).run_job("work", DAY + dt.timedelta(days=1))
+    assert later.status == "claimed" and calls == ["ran"]
+
+
 @pytest.mark.parametrize(
     ("error", "status"),
     [

@@ -3,7 +3,9 @@
 `claim` inserts the unique (job, session date) row and ignores a conflict: only the scheduler
 whose insert went in runs the job, however many schedulers fire at once and however late one of
 them fires (an advisory lock would only stop them overlapping). `start_run`/`finish_run` keep
-the history shown by ``trader scheduler history``.
+the history shown by ``trader scheduler history``. `take_over_stale` lets a scheduler claim
+again a (job, date) whose holder died mid-run (``kill -9``, a lost machine): the claim is older
+than the job's timeout and its run never ended.
 """
 
 from __future__ import annotations
@@ -46,6 +48,44 @@ def claim_owner(store: Store, job: str, day: dt.date) -> str | None:
     stmt = select(_CLAIMS.c.owner).where(_CLAIMS.c.job == job, _CLAIMS.c.session_date == day)
     with store.begin() as conn:
         return conn.execute(stmt).scalar_one_or_none()
+
+
+def take_over_stale(
+    store: Store, job: str, day: dt.date, owner: str, timeout: dt.timedelta
+) -> str | None:
+    """Take over the claim on (job, day) if its holder is gone: claimed more than ``timeout``
+    ago and no run of it ended (its run is still ``running``, or none was recorded). The dead
+    run is marked ``abandoned``. Returns the previous owner when this call took the claim over
+    (one caller at most: the update only matches the old owner's row), else None."""
+    now = dt.datetime.now(dt.UTC)
+    where = (_CLAIMS.c.job == job, _CLAIMS.c.session_date == day)
+    runs = (_RUNS.c.job == job, _RUNS.c.session_date == day)
+    with store.begin() as conn:
+        held = conn.execute(select(_CLAIMS.c.owner, _CLAIMS.c.claimed_at).where(*where)).first()
+        if held is None:
+            return None
+        previous, claimed_at = held
+        if claimed_at.tzinfo is None:  # SQLite gives naive UTC
+            claimed_at = claimed_at.replace(tzinfo=dt.UTC)
+        if now - claimed_at < timeout:
+            return None
+        ended = select(_RUNS.c.id).where(*runs, _RUNS.c.status != "running").limit(1)
+        if conn.execute(ended).first() is not None:
+            return None
+        taken = conn.execute(
+            update(_CLAIMS)
+            .where(*where, _CLAIMS.c.owner == previous, _CLAIMS.c.claimed_at == held[1])
+            .values(owner=owner, claimed_at=now)
+        ).rowcount
+        if taken != 1:
+            return None
+        error = f"{previous} stopped without ending this run; {owner} took the claim over"
+        conn.execute(
+            update(_RUNS)
+            .where(*runs, _RUNS.c.status == "running")
+            .values(status="abandoned", finished_at=now, error=error)
+        )
+    return str(previous)
 
 
 def start_run(store: Store, job: str, kind: str, day: dt.date, owner: str) -> int:

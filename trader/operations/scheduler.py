@@ -81,9 +81,13 @@ class Service:
             "owner": self.owner,
         }
         if not job_store.claim(self.store, name, day, self.owner) and not force:
-            holder = job_store.claim_owner(self.store, name, day)
-            event("job.claimed_elsewhere", **fields, claimed_by=holder)
-            return JobOutcome(name, day, "claimed", error=f"already claimed by {holder}")
+            timeout = dt.timedelta(minutes=job.timeout_minutes)
+            dead = job_store.take_over_stale(self.store, name, day, self.owner, timeout)
+            if dead is None:
+                holder = job_store.claim_owner(self.store, name, day)
+                event("job.claimed_elsewhere", **fields, claimed_by=holder)
+                return JobOutcome(name, day, "claimed", error=f"already claimed by {holder}")
+            event("job.stale_claim_taken", logging.WARNING, **fields, previous_owner=dead)
         run_id = job_store.start_run(self.store, name, job.kind, day, self.owner)
         self._current = run_id
         self._idle.clear()

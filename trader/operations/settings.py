@@ -83,6 +83,8 @@ class JobSettings(StrictModel):
     days: str = "sessions"  # sessions (exchange trading days) | daily | mon-fri | sat | ...
     cron: dict[str, str | int] | None = None
     catch_up: bool = True  # started after today's time: run it now (still once a day)
+    # a claim whose run has not ended after this long belongs to a dead scheduler: claim again
+    timeout_minutes: int = Field(240, ge=1, le=7 * 24 * 60)
     config: str | None = None  # run config (retrain, backtest)
     model: str | None = None  # retrain: the model of the config to promote
     tickers: list[str] | None = None  # update, verify: default every production ticker
