@@ -8,8 +8,9 @@ import pytest
 from conftest import synthetic_bars
 from sqlalchemy import text
 
-from trader.data import Store
+from trader.data import Store, bulk
 from trader.data.bulk import BATCH_ROWS
+from trader.errors import StoreError
 
 TICKERS = ["BRK.B", "^GSPC", "A-B_C=", "zz9"]  # every ticker character; one in lower case
 
@@ -76,3 +77,16 @@ def test_an_empty_write_touches_no_bar(store: Store) -> None:
     store.write_bars(synthetic_bars("AAA", days=2), source="csv")
     assert store.write_bars(synthetic_bars("AAA").iloc[:0], source="csv") == 0
     assert _sql(store, "SELECT count(*) FROM daily_bars") == 2
+
+
+def test_a_failing_batch_is_one_store_error_and_writes_nothing(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.write_bars(synthetic_bars("AAA", days=2), source="csv")
+    monkeypatch.setattr(bulk, "PG_COPY", "COPY nowhere FROM STDIN WITH (FORMAT binary)")
+    monkeypatch.setattr(bulk, "SQLITE_UPSERT", "INSERT INTO nowhere VALUES (?)")
+    with pytest.raises(StoreError, match="nowhere"):
+        store.write_bars(synthetic_bars("BBB", days=3), source="csv")
+    assert _sql(store, "SELECT count(*) FROM daily_bars") == 2
+    assert _sql(store, "SELECT count(*) FROM instruments") == 1
+    assert len(store.ingest_runs()) == 1
