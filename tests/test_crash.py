@@ -81,11 +81,14 @@ def _finish(process: subprocess.Popen[str]) -> tuple[int, str]:
     return process.returncode, err
 
 
-# Statements of an ingest: 1 the schema check (a read), 2 instruments, 3 and 4 the two batches
-# of bars, 5 the ingest log row; then the one commit.
+# Steps of an ingest: statements 1 the schema check (a read), 2 instruments; the two batches of
+# bars (`write_batch`: upserted on SQLite, copied on PostgreSQL, then one upsert statement);
+# statement 3 the ingest log row; then the one commit.
+BATCH = "trader.data.bulk:write_batch"
 INGEST_POINTS = [
-    (f"{EXECUTE}:before:3", "unchanged"),  # instruments written, no bar yet
-    (f"{EXECUTE}:before:4", "unchanged"),  # half the bars written
+    (f"{BATCH}:before:1", "unchanged"),  # instruments written, no bar yet
+    (f"{BATCH}:before:2", "unchanged"),  # half the bars written
+    (f"{EXECUTE}:before:3", "unchanged"),  # every bar written, not the log row
     (f"{COMMIT}:before:1", "unchanged"),  # everything written, not committed
     (f"{COMMIT}:after:1", "complete"),  # committed, killed before saying so
 ]

@@ -235,10 +235,8 @@ def ingest(
     dropped: list[str] = []
     if drop_invalid:
         frame, dropped = validate.drop_invalid(frame, origin)
-    else:
-        validate.validate_bars(frame, origin)
     detail = origin + (f" ({len(dropped)} bad rows dropped)" if dropped else "")
-    rows = store.write_bars(frame, source=source, detail=detail)
+    rows = store.write_bars(frame, source=source, detail=detail, origin=origin)  # validates
     tickers = sorted(set(frame["ticker"].astype("str").str.strip().str.upper()))
     return IngestReport(source=source, rows=rows, tickers=tickers, dropped=dropped)
 

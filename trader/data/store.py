@@ -13,21 +13,19 @@ from sqlalchemy import Connection, Table, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL
 
-from trader.data import migrate  # the submodule (no cycle: migrate imports nothing of trader)
+from trader.data import bulk, migrate  # the submodule (no cycle: migrate imports nothing of trader)
 from trader.data.engine import Engines, database_errors, open_engines, parse_url, safe
 from trader.data.schema import DailyBar, IngestRun, Instrument
-from trader.data.validate import as_date, date_range, validate_bars
+from trader.data.validate import as_date, checked_bars, date_range
 from trader.errors import DataError, StoreError, did_you_mean
 from trader.paths import default_database_url
 
 INGEST_HINT = "run `trader ingest ...` first"
 BAR_COLUMNS = ["ticker", "date", "open", "high", "low", "close", "adj_close", "volume", "source"]
-VALUE_COLUMNS = ["open", "high", "low", "close", "adj_close", "volume"]
 STATUS_COLUMNS = ["ticker", "source", "first", "last", "rows"]
 RUN_COLUMNS = [
     "id", "source", "detail", "tickers", "started_at", "finished_at", "rows_written", "status",
 ]  # fmt: skip
-BATCH_ROWS = 5000
 
 _BARS = cast(Table, DailyBar.__table__)
 _RUNS = cast(Table, IngestRun.__table__)
@@ -133,42 +131,28 @@ class Store:
             self._engines.read.dispose()
             self._engines = None
 
-    def write_bars(self, bars: pd.DataFrame, *, source: str, detail: str = "") -> int:
+    def write_bars(
+        self, bars: pd.DataFrame, *, source: str, detail: str = "", origin: str | None = None
+    ) -> int:
         """Upsert tidy bars (ticker, date, OHLC, volume[, adj_close]) and log the ingest run.
 
-        Everything happens in one transaction: instruments, bars and the ``ingest_runs`` row are
-        all written or none is. Returns the number of bar rows written (inserted or updated).
+        The bars are validated first (errors name ``origin``, default ``source``). Everything
+        happens in one transaction: instruments, bars and the ``ingest_runs`` row are all
+        written or none is. Returns the number of bar rows written (inserted or updated).
         """
+        where = origin or source
         if "ticker" not in bars.columns:
-            raise DataError(f"{source}: missing column 'ticker'")
-        validate_bars(bars, source)
+            raise DataError(f"{where}: missing column 'ticker'")
+        rows = bulk.bar_rows(checked_bars(bars, where))
         started = dt.datetime.now(dt.UTC)
-        frame = bars.assign(ticker=bars["ticker"].astype(str).str.strip().str.upper())
-        if "adj_close" not in frame.columns:
-            frame = frame.assign(adj_close=float("nan"))
-        tickers = sorted(frame["ticker"].unique().tolist())
-        dates = pd.to_datetime(frame["date"]).dt.date.tolist()
-        columns: dict[str, list[Any]] = {"ticker": frame["ticker"].tolist(), "date": dates}
-        for name in VALUE_COLUMNS:
-            values = pd.to_numeric(frame[name]).astype(float)
-            columns[name] = values.astype(object).where(values.notna(), None).tolist()
-        rows = [
-            dict(zip(columns, values, strict=True)) | {"source": source, "ingested_at": started}
-            for values in zip(*columns.values(), strict=True)
-        ]
-        rows.sort(key=lambda row: (row["ticker"], row["date"]))  # one lock order: no deadlocks
+        tickers = rows.names()
         with self.begin() as conn:
-            dialect = dialect_insert(conn)
             if tickers:
-                new = dialect(_INSTRUMENTS).on_conflict_do_nothing(index_elements=["ticker"])
+                new = dialect_insert(conn)(_INSTRUMENTS).on_conflict_do_nothing(
+                    index_elements=["ticker"]
+                )
                 conn.execute(new, [{"ticker": t, "created_at": started} for t in tickers])
-            stmt = dialect(_BARS)
-            stmt = stmt.on_conflict_do_update(
-                index_elements=["ticker", "date", "source"],
-                set_={c: stmt.excluded[c] for c in [*VALUE_COLUMNS, "ingested_at"]},
-            )
-            for first in range(0, len(rows), BATCH_ROWS):
-                conn.execute(stmt, rows[first : first + BATCH_ROWS])
+            bulk.upsert_bars(conn, rows, source=source, ingested_at=started)
             run = {
                 "source": source,
                 "detail": detail,
@@ -207,7 +191,7 @@ class Store:
             result = conn.execute(stmt).all()
         frame = pd.DataFrame([tuple(r) for r in result], columns=BAR_COLUMNS)
         frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
-        for name in VALUE_COLUMNS:
+        for name in bulk.VALUE_COLUMNS:
             frame[name] = frame[name].astype(float)
         found = set(frame["ticker"].unique().tolist())
         missing = [n for n in names if n not in found] if names is not None else []

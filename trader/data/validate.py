@@ -179,14 +179,21 @@ def _required(frame: pd.DataFrame, origin: str) -> None:
 
 def validate_bars(frame: pd.DataFrame, origin: str) -> None:
     """Raise `DataError` for the first problem (per ticker, in date order), else return."""
+    checked_bars(frame, origin)
+
+
+def checked_bars(frame: pd.DataFrame, origin: str) -> pd.DataFrame:
+    """`validate_bars`, returning the parsed values of the valid frame (checked once, used as
+    checked): ``ticker`` (stripped), ``date`` (datetime64[ns]) and the numeric columns as float,
+    in the input's order with a fresh index."""
     _required(frame, origin)
     checked = _check(frame)
     bad = checked.masks.any(axis=1)
-    if not bad.any():
-        return
-    first = _in_order(checked.work, checked.work.index[np.asarray(bad, dtype=bool)])[0]
-    rule = int(checked.masks[first].argmax())
-    raise DataError(_message(checked, origin, first, rule))
+    if bad.any():
+        first = _in_order(checked.work, checked.work.index[np.asarray(bad, dtype=bool)])[0]
+        rule = int(checked.masks[first].argmax())
+        raise DataError(_message(checked, origin, first, rule))
+    return checked.work.drop(columns=["row", "prev"])
 
 
 def drop_invalid(frame: pd.DataFrame, origin: str) -> tuple[pd.DataFrame, list[str]]:
