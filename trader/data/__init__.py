@@ -2,7 +2,8 @@
 
 - `store`: the `Store` (SQLAlchemy 2, SQLite or PostgreSQL), its tables (`schema`) and Alembic
   migrations (`migrate`, ``migrations/``, serialized across processes); `engine`: opening a
-  database (URL checks, masked passwords, SQLite busy waits, one-line errors)
+  database (URL checks, masked passwords, SQLite busy waits, one-line errors); `bulk`: bars
+  upserted in bulk (SQLite: the driver's executemany; PostgreSQL: a binary COPY, one upsert)
 - `ingest`: the bundled sample, CSV files and Yahoo (`yahoo`) into the store, one transaction each
 - `validate`: the rules every bar passes before it is written
 - `bars`: tidy bars as validated per-ticker frames; tickers that share too few dates refused
