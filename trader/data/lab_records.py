@@ -109,7 +109,7 @@ def fail_trial(store: Store, key: str, error: str) -> None:
 
 def lab_trials(store: Store, experiment: str) -> pd.DataFrame:
     """Every trial of an experiment, in sweep order (``ordinal``, then ``repeat``)."""
-    with store.begin() as conn:
+    with store.read() as conn:
         rows = conn.execute(
             select(_TRIALS)
             .where(_TRIALS.c.experiment == experiment)
@@ -120,7 +120,7 @@ def lab_trials(store: Store, experiment: str) -> pd.DataFrame:
 
 def lab_experiments(store: Store) -> pd.DataFrame:
     """Every experiment with its trial counts by status."""
-    with store.begin() as conn:
+    with store.read() as conn:
         names = conn.execute(select(_EXPERIMENTS).order_by(_EXPERIMENTS.c.name)).all()
         counts = conn.execute(select(_TRIALS.c.experiment, _TRIALS.c.status, _TRIALS.c.key)).all()
     frame = pd.DataFrame([dict(r._mapping) for r in names])
@@ -135,7 +135,7 @@ def lab_experiments(store: Store) -> pd.DataFrame:
 
 def experiment_spec(store: Store, name: str) -> dict[str, Any] | None:
     """The stored content of an experiment, or None."""
-    with store.begin() as conn:
+    with store.read() as conn:
         row = conn.execute(select(_EXPERIMENTS.c.spec).where(_EXPERIMENTS.c.name == name)).first()
     return None if row is None else dict(row[0])
 

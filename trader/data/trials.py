@@ -119,7 +119,7 @@ def _record(row: Any) -> TrialRecord:
 def dataset_trials(store: Store, dataset: Dataset) -> list[TrialRecord]:
     """Every trial recorded on ``dataset``, oldest first."""
     stmt = select(_TRIALS).where(_same(dataset)).order_by(_TRIALS.c.created_at, _TRIALS.c.id)
-    with store.begin() as conn:
+    with store.read() as conn:
         return [_record(row) for row in conn.execute(stmt).mappings()]
 
 
@@ -128,7 +128,7 @@ def list_trials(store: Store, data_hash: str | None = None) -> pd.DataFrame:
     stmt = select(*(_TRIALS.c[c] for c in LIST_COLUMNS))
     if data_hash:
         stmt = stmt.where(_TRIALS.c.data_hash.startswith(data_hash, autoescape=True))
-    with store.begin() as conn:
+    with store.read() as conn:
         rows = conn.execute(stmt.order_by(_TRIALS.c.created_at, _TRIALS.c.id)).all()
     return pd.DataFrame([tuple(r) for r in rows], columns=LIST_COLUMNS, dtype=object)
 

@@ -46,7 +46,7 @@ def claim(store: Store, job: str, day: dt.date, owner: str) -> bool:
 def claim_owner(store: Store, job: str, day: dt.date) -> str | None:
     """Who claimed (job, day), if anyone."""
     stmt = select(_CLAIMS.c.owner).where(_CLAIMS.c.job == job, _CLAIMS.c.session_date == day)
-    with store.begin() as conn:
+    with store.read() as conn:
         return conn.execute(stmt).scalar_one_or_none()
 
 
@@ -119,6 +119,6 @@ def job_history(store: Store, *, job: str | None = None, limit: int | None = 50)
         stmt = stmt.where(_RUNS.c.job == job)
     if limit is not None:
         stmt = stmt.limit(limit)
-    with store.begin() as conn:
+    with store.read() as conn:
         rows = conn.execute(stmt).all()
     return pd.DataFrame([tuple(r) for r in rows], columns=HISTORY_COLUMNS, dtype=object)
