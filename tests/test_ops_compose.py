@@ -59,8 +59,9 @@ def test_compose_file_is_what_the_service_needs() -> None:
     assert worker[worker.index("--memory-limit") + 1] == "2GiB"
     # the workers write model files where the app (the sweep's driver) reads them
     assert services["dask-worker"]["volumes"] == app["volumes"]
-    assert services["dask-worker"]["environment"]["TRADER_DATA_DIR"] == (
-        app["environment"]["TRADER_DATA_DIR"]
+    assert (
+        services["dask-worker"]["environment"]["TRADER_DATA_DIR"]
+        == (app["environment"]["TRADER_DATA_DIR"])
     )
     assert "lab =" in (ROOT / "pyproject.toml").read_text()
 
