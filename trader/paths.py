@@ -72,7 +72,7 @@ def ensure_writable(directory: Path, what: str) -> Path:
         reason = err.strerror or type(err).__name__
         raise ConfigError(
             f"{what} folder {directory} is not writable ({reason}); "
-            "fix its permissions or set TRADER_DATA_DIR"
+            "fix its permissions or set TRADER_DATA_DIR (TRADER_ARTIFACTS for models and reports)"
         ) from None
     return directory
 

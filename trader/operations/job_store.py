@@ -64,9 +64,8 @@ def take_over_stale(
         held = conn.execute(select(_CLAIMS.c.owner, _CLAIMS.c.claimed_at).where(*where)).first()
         if held is None:
             return None
-        previous, claimed_at = held
-        if claimed_at.tzinfo is None:  # SQLite gives naive UTC
-            claimed_at = claimed_at.replace(tzinfo=dt.UTC)
+        previous, stored_at = held  # stored_at as the database gives it, for the update below
+        claimed_at = stored_at if stored_at.tzinfo else stored_at.replace(tzinfo=dt.UTC)  # SQLite
         if now - claimed_at < timeout:
             return None
         ended = select(_RUNS.c.id).where(*runs, _RUNS.c.status != "running").limit(1)
@@ -74,7 +73,7 @@ def take_over_stale(
             return None
         taken = conn.execute(
             update(_CLAIMS)
-            .where(*where, _CLAIMS.c.owner == previous, _CLAIMS.c.claimed_at == held[1])
+            .where(*where, _CLAIMS.c.owner == previous, _CLAIMS.c.claimed_at == stored_at)
             .values(owner=owner, claimed_at=now)
         ).rowcount
         if taken != 1:
