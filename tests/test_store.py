@@ -11,7 +11,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect, make_url, text
 
 import trader.data.store as store_module
 from trader import paths
@@ -235,3 +235,43 @@ def test_sqlite_folder_is_created(tmp_path: Path, make_bars: MakeBars) -> None:
     with Store(f"sqlite:///{tmp_path / 'a' / 'b' / 'prices.db'}") as store:
         store.write_bars(make_bars(), source="csv")
     assert (tmp_path / "a" / "b" / "prices.db").exists()
+
+
+def test_upgrade_to_the_bars_key_keeps_every_bar_and_downgrades(
+    store: Store, make_bars: MakeBars
+) -> None:
+    """Migration 0006 (daily_bars keyed by ticker, date, source) on a database holding bars."""
+    cfg = alembic_config(store.url)
+    database = make_url(store.url).database
+    if store.url.startswith("sqlite") and database:
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    command.upgrade(cfg, "0005")
+    engine = create_engine(store.url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO instruments (ticker, created_at) VALUES ('AAA', :t)"),
+                         {"t": dt.datetime(2026, 1, 2, tzinfo=dt.UTC)})  # fmt: skip
+            for day in range(1, 4):
+                conn.execute(
+                    text(
+                        "INSERT INTO daily_bars (ticker, date, open, high, low, close, volume, "
+                        "source, ingested_at) VALUES ('AAA', :d, 1, 2, 0.5, 1.5, 10, 'csv', :t)"
+                    ),
+                    {"d": dt.date(2026, 1, day), "t": dt.datetime(2026, 1, 5, tzinfo=dt.UTC)},
+                )
+        command.upgrade(cfg, "head")
+        with engine.connect() as conn:
+            keys = inspect(conn).get_pk_constraint("daily_bars")["constrained_columns"]
+            indexes = inspect(conn).get_indexes("daily_bars")
+        assert keys == ["ticker", "date", "source"]
+        assert [i["name"] for i in indexes if i["name"] == "ix_daily_bars_ticker_date"] == []
+        assert store.read_bars(["AAA"])["close"].tolist() == [1.5, 1.5, 1.5]
+        assert store.write_bars(make_bars("AAA", days=2, start="2026-01-05"), source="csv") == 2
+        command.downgrade(cfg, "0005")
+        with engine.connect() as conn:
+            ids = conn.execute(text("SELECT id FROM daily_bars ORDER BY date")).scalars().all()
+            keys = inspect(conn).get_pk_constraint("daily_bars")["constrained_columns"]
+        assert keys == ["id"]
+        assert len(set(ids)) == 5
+    finally:
+        engine.dispose()

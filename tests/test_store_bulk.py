@@ -66,6 +66,23 @@ def test_reingest_updates_every_value(store: Store) -> None:
     assert _sql(store, "SELECT min(ingested_at) FROM daily_bars") != first_stamp
 
 
+def test_reingesting_the_same_prices_rewrites_only_changed_rows(store: Store) -> None:
+    bars = _many(BATCH_ROWS // 4 + 3)
+    store.write_bars(bars, source="csv")
+    first_stamp = _sql(store, "SELECT max(ingested_at) FROM daily_bars")
+    restated = bars.copy()
+    restated.loc[5, "volume"] = restated.loc[5, "volume"] + 1  # one value restated
+    restated.loc[8, "adj_close"] = np.nan if pd.notna(bars.loc[8, "adj_close"]) else 1.0
+    assert store.write_bars(restated, source="csv") == len(bars)
+    assert _sql(store, "SELECT count(DISTINCT ingested_at) FROM daily_bars") == 2
+    assert _sql(store, f"SELECT count(*) FROM daily_bars WHERE ingested_at <> '{first_stamp}'") == 2
+    got = store.read_bars().set_index(["ticker", "date"])
+    for i in (5, 8):
+        key = (bars.loc[i, "ticker"].upper(), pd.Timestamp(bars.loc[i, "date"]))
+        for name in ("volume", "adj_close"):
+            np.testing.assert_equal(got.loc[key, name], restated.loc[i, name], err_msg=name)
+
+
 def test_same_day_given_twice_in_two_cases_keeps_the_last(store: Store) -> None:
     lower = synthetic_bars("aaa", days=3)
     upper = synthetic_bars("AAA", days=3, price=20.0)

@@ -53,24 +53,22 @@ class Instrument(Base):
 
 
 class DailyBar(Base):
-    """One day of OHLCV prices for one ticker from one source."""
+    """One day of OHLCV prices for one ticker from one source, keyed by (ticker, date, source)
+    (the one index every read and upsert uses)."""
 
     __tablename__ = "daily_bars"
-    __table_args__ = (
-        UniqueConstraint("ticker", "date", "source"),
-        Index("ix_daily_bars_ticker_date", "ticker", "date"),
-    )
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
-    ticker: Mapped[str] = mapped_column(String(32), ForeignKey("instruments.ticker"))
-    date: Mapped[dt.date] = mapped_column(Date)
+    ticker: Mapped[str] = mapped_column(
+        String(32), ForeignKey("instruments.ticker"), primary_key=True
+    )
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     open: Mapped[float] = mapped_column(Float)
     high: Mapped[float] = mapped_column(Float)
     low: Mapped[float] = mapped_column(Float)
     close: Mapped[float] = mapped_column(Float)
     adj_close: Mapped[float | None] = mapped_column(Float)
     volume: Mapped[float] = mapped_column(Float)
-    source: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(String(32), primary_key=True)
     ingested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
