@@ -10,10 +10,10 @@ are taken: numpy's arrays (``tracemalloc``: the windows, rows, batches, labels; 
 own tensors are not seen) and the process's resident set size (a thread samples it every 2 ms;
 it includes TensorFlow's copies and its tracing of new shapes):
 
-- ``views``: the pipeline's way, rows re-scaled for the fold (`rescale`), `WindowSet.samples`
-  fed by `trader.models.fit` batch by batch;
-- ``materialized``: the windows copied out as (samples, L, F) arrays and given to plain
-  ``model.fit`` (Keras copies them again into tensors).
+- ``views``: the pipeline's way, `WindowSet.samples` (views into the rows) re-scaled for the
+  fold batch by batch (`fold_rescaling`), fed by `trader.models.fit`;
+- ``materialized``: the rows re-scaled for the fold (`rescale`) and the windows copied out as
+  (samples, L, F) arrays, given to plain ``model.fit`` (Keras copies them again into tensors).
 
 Printed: both peaks, the arrays' as a multiple of the input arrays (the feature rows, float32,
 that the windows are cut from).
@@ -72,7 +72,7 @@ def measure(variant: str, tickers: int, days: int, length: int) -> dict[str, flo
 
     from trader import models
     from trader.config import ModelConfig, WindowConfig
-    from trader.research import build_windows, rescale
+    from trader.research import build_windows, fold_rescaling, rescale
 
     bars, _ = market(tickers, days)
     features = ["log_return", "ohlc", "volume_change"]
@@ -84,14 +84,14 @@ def measure(variant: str, tickers: int, days: int, length: int) -> dict[str, flo
     zeros = np.zeros(512)
     models.fit(model, warm, zeros, warm, zeros, config, label="binary", n_classes=2)
     with Peak() as peak:
-        rows = rescale(windows, fit)
         if variant == "views":
-            samples = windows.samples(rows)
+            samples = windows.samples(transform=fold_rescaling(windows, fit))
             models.fit(
                 model, samples.subset(fit), windows.labels[fit], samples.subset(val),
                 windows.labels[val], config, label="binary", n_classes=2,
             )  # fmt: skip
         else:
+            rows = rescale(windows, fit)
             x_fit, x_val = windows.take(fit, rows), windows.take(val, rows)
             encoding = models.resolve(config, "binary", 2).encoding
             y_fit, y_val = (

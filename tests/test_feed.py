@@ -152,3 +152,36 @@ def test_fit_from_views_equals_fit_from_arrays() -> None:
         weights.append(model.get_weights())
     for a, b in zip(*weights, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_a_fold_rescaled_batch_by_batch_equals_the_rescaled_rows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`fold_rescaling` applied per gathered batch gives exactly `rescale`'s numbers (no copy of
+    the rows), and `fold_scaler` reads the covered rows in the same chunks as before."""
+    from trader.research import fold_rescaling, fold_scaler, rescale, walkforward
+    from trader.research.scaling import Scaler
+
+    windows, _ = _sample_windows()
+    fit = windows.part("train")
+    monkeypatch.setattr(walkforward, "CHUNK", 97)  # several chunks, boundaries inside tickers
+    covered = np.flatnonzero(windows.covered(fit))
+    chunks = [covered[a : a + 97] for a in range(0, len(covered), 97)]
+    assert len(chunks) > 3
+    expected = Scaler.fit_chunks(windows.scaler.inverse(windows.rows[c]) for c in chunks)
+    got = fold_scaler(windows, fit)
+    np.testing.assert_array_equal(got.mean, expected.mean)
+    np.testing.assert_array_equal(got.std, expected.std)
+    rows = rescale(windows, fit)
+    samples = windows.samples(transform=fold_rescaling(windows, fit))
+    assert samples.rows is windows.rows  # nothing copied
+    everything = np.arange(len(samples))
+    assert len(everything) > models.feed.TRANSFORM_CHUNK  # chunked inside one take
+    np.testing.assert_array_equal(samples.take(), windows.take(rows=rows))
+    picked = np.random.default_rng(0).permutation(everything)[:300]
+    np.testing.assert_array_equal(samples.take(picked), windows.samples(rows).take(picked))
+    feed = models.Batches(samples, windows.labels, 64, seed=5)
+    feed.on_epoch_begin()
+    x, _ = feed[2]
+    order = np.random.default_rng(5).permutation(len(samples))[128:192]
+    np.testing.assert_array_equal(x, windows.samples(rows).take(order))

@@ -125,4 +125,5 @@ def predict(model: keras.Model, x: np.ndarray | Windows) -> np.ndarray:
     samples = _windows(x, "windows to predict")
     if len(samples) == 0:
         return np.zeros((0, *model.output_shape[1:]), dtype=np.float32)
-    return np.asarray(model.predict(samples.take(), batch_size=PREDICT_BATCH, verbose=0))
+    batches = Batches(samples, np.zeros(len(samples), dtype=np.float32), PREDICT_BATCH)
+    return np.asarray(model.predict(batches, verbose=0))  # one call, gathered batch by batch

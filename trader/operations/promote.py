@@ -29,7 +29,15 @@ from trader.events import Progress, quiet
 from trader.operations.registry import ModelInfo, save_model_info
 from trader.provenance import data_hash, git_commit, package_versions
 from trader.report import json_safe
-from trader.research import Fold, Scaler, feature_columns, fold_masks, fold_scaler, raw_windows
+from trader.research import (
+    Fold,
+    Rescaling,
+    Scaler,
+    feature_columns,
+    fold_masks,
+    fold_scaler,
+    raw_windows,
+)
 
 
 @dataclass(frozen=True)
@@ -60,8 +68,8 @@ def refit(bars: pd.DataFrame, config: RunConfig, model: ModelConfig, progress: P
         raise DataError(f"too few windows to refit ({int(fit.sum())} fit, {int(val.sum())} val)")
     width = len(feature_columns(config.window.features))
     scaler = fold_scaler(windows, fit) if config.window.scale else Scaler.identity(width)
-    rows = scaler.transform(windows.rows.astype(np.float64)).astype(np.float32)
-    views = windows.samples(rows)  # windows as views into the rows, never copied out whole
+    # windows as views into the rows, re-scaled batch by batch: never copied out whole
+    views = windows.samples(transform=Rescaling(windows.scaler, scaler))
     models.check_compatible(model, windows.label, windows.n_classes)
     net = models.build_model(model, windows.shape, windows.label, windows.n_classes)
     progress("model", {"name": model.name, "fold": "all", "epochs": model.epochs})

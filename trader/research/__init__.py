@@ -2,7 +2,8 @@
 
 - `windows`: per-day features, sliding windows of L days (rows and window starts), labels
   for horizon h
-- `scaling`: the per-feature scaler, fit on training rows only
+- `scaling`: the per-feature scaler, fit on training rows only; `Rescaling` applies a fold's
+  scaler to windows batch by batch
 - `walkforward`: purged, embargoed folds; per-fold scaling; stitching folds into one series
 - `baselines`: naive and linear predictors on the same windows, to compare the models against
 - `oos`: every model (`trader.models`) and baseline refit per fold; the stitched predictions
@@ -18,11 +19,12 @@ from trader.research.oos import (
     protocol_folds,
     raw_windows,
 )
-from trader.research.scaling import Scaler
+from trader.research.scaling import Rescaling, Scaler
 from trader.research.walkforward import (
     Fold,
     WalkForwardSpec,
     fold_masks,
+    fold_rescaling,
     fold_scaler,
     folds_table,
     make_folds,
@@ -44,6 +46,7 @@ __all__ = [
     "PREDICTION_COLUMNS",
     "Fold",
     "OutOfSample",
+    "Rescaling",
     "Scaler",
     "SplitDates",
     "WalkForwardSpec",
@@ -53,6 +56,7 @@ __all__ = [
     "compute_features",
     "feature_columns",
     "fold_masks",
+    "fold_rescaling",
     "fold_scaler",
     "folds_table",
     "forward_returns",

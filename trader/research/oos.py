@@ -23,13 +23,13 @@ from trader.config import SEED_KIND, RunConfig, SeedVariant, seed_variants
 from trader.errors import DataError
 from trader.events import Progress
 from trader.research.baselines import BASELINES, window_baseline_scores
-from trader.research.scaling import Scaler
+from trader.research.scaling import Rescaling, Scaler
 from trader.research.walkforward import (
     Fold,
     WalkForwardSpec,
     fold_masks,
+    fold_rescaling,
     make_folds,
-    rescale,
     stitch,
 )
 from trader.research.windows import (
@@ -114,7 +114,7 @@ def _rows(
 
 def _fit_predict(
     windows: WindowSet,
-    rows: np.ndarray,
+    rescaling: Rescaling | None,
     masks: tuple[np.ndarray, np.ndarray, np.ndarray],
     variants: list[SeedVariant],
     fold: Fold,
@@ -125,7 +125,8 @@ def _fit_predict(
     from trader import models
 
     fit, val, test = masks
-    samples = windows.samples(rows)  # views into the rows: no window is copied out whole
+    # views into the rows, re-scaled batch by batch: no window and no row is copied out whole
+    samples = windows.samples(transform=rescaling)
     scores: dict[str, np.ndarray] = {}
     histories: dict[str, dict[str, list[float]]] = {}
     costs: dict[str, dict[str, float]] = {}
@@ -210,9 +211,9 @@ def out_of_sample(
                 f"fold {fold.index}: too few windows to train ({int(fit.sum())} fit, "
                 f"{int(val.sum())} validation); use more history, fewer folds or shorter windows"
             )
-        rows = rescale(windows, fit) if config.window.scale else windows.rows
+        rescaling = fold_rescaling(windows, fit) if config.window.scale else None
         scores, fold_histories, fold_costs = _fit_predict(
-            windows, rows, masks, variants, fold, builds, directory, progress
+            windows, rescaling, masks, variants, fold, builds, directory, progress
         )
         for name, history in fold_histories.items():
             histories[name].append(history)

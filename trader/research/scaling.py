@@ -47,9 +47,35 @@ class Scaler:
         scaled: np.ndarray = (rows - self.mean) / self.std
         return scaled
 
+    def inverse(self, rows: np.ndarray) -> np.ndarray:
+        """``rows`` before this scaling, as float64 (exact up to the rounding of ``rows``)."""
+        raw = rows.astype(np.float64)
+        raw *= self.std
+        raw += self.mean
+        return raw
+
     def to_dict(self) -> dict[str, list[float]]:
         return {"mean": self.mean.tolist(), "std": self.std.tolist()}
 
     @classmethod
     def from_dict(cls, data: dict[str, list[float]]) -> Scaler:
         return cls(mean=np.asarray(data["mean"]), std=np.asarray(data["std"]))
+
+
+@dataclass(frozen=True)
+class Rescaling:
+    """Rows stored scaled by ``stored`` given to the model scaled by ``fold`` instead.
+
+    Called on the windows `trader.models.Windows` gathers, batch by batch, so a fold's
+    re-scaling never copies every row: ``(rows * stored.std + stored.mean - fold.mean) /
+    fold.std`` in float64, then float32, the same numbers as re-scaling all rows at once.
+    """
+
+    stored: Scaler
+    fold: Scaler
+
+    def __call__(self, rows: np.ndarray) -> np.ndarray:
+        scaled = self.stored.inverse(rows)
+        scaled -= self.fold.mean
+        scaled /= self.fold.std
+        return scaled.astype(np.float32)

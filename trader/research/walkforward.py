@@ -19,8 +19,9 @@ the training span: its inputs are complete and known at its decision time. That 
 only labels are purged.
 
 Scaling. `build_windows` scales x with a scaler fit on its own (holdout) training period, which
-can end after a fold's test start. Refit per fold on the fold's fit rows with `fold_scaler` /
-`rescale` (rows, not windows: O(rows x features)), or build the windows unscaled
+can end after a fold's test start. Refit per fold on the fold's fit rows with `fold_scaler`, and
+apply it batch by batch with `fold_rescaling` (`WindowSet.samples(transform=...)`: no copy of
+the rows) or to a copy of the rows with `rescale`; or build the windows unscaled
 (``scaler=Scaler.identity(width)``) and scale per fold.
 
 The out-of-sample predictions of all folds are joined with `stitch` into the one series the
@@ -39,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from trader.errors import DataError
-from trader.research.scaling import Scaler
+from trader.research.scaling import Rescaling, Scaler
 from trader.research.windows import WindowSet
 
 if TYPE_CHECKING:
@@ -202,9 +203,7 @@ def unscaled_rows(windows: WindowSet, rows: slice | np.ndarray = slice(None)) ->
     """The windows' feature rows (all, or those selected) before scaling (float64), undoing
     ``windows.scaler``. Exact up to the float32 rounding of ``windows.rows``.
     """
-    scaler = windows.scaler
-    raw: np.ndarray = windows.rows[rows].astype(np.float64) * scaler.std + scaler.mean
-    return raw
+    return windows.scaler.inverse(windows.rows[rows])
 
 
 def fold_scaler(windows: WindowSet, fit_mask: np.ndarray) -> Scaler:
@@ -213,26 +212,31 @@ def fold_scaler(windows: WindowSet, fit_mask: np.ndarray) -> Scaler:
     Like `build_windows`, each day's feature row counts once per ticker even though it appears
     in up to L overlapping windows; rows after the last fit window are never seen.
     """
-    starts = windows.starts[np.asarray(fit_mask, dtype=bool)]
-    edges = np.zeros(len(windows.rows) + 1, dtype=np.int64)
-    np.add.at(edges, starts, 1)
-    np.add.at(edges, starts + windows.length, -1)
-    covered = np.flatnonzero(np.cumsum(edges[:-1]) > 0)
-    chunks = (covered[a : a + CHUNK] for a in range(0, len(covered), CHUNK))
-    return Scaler.fit_chunks(unscaled_rows(windows, rows) for rows in chunks)
+    covered = windows.covered(np.asarray(fit_mask, dtype=bool))
+    # the covered rows CHUNK at a time, in order: the row where each chunk's count starts
+    counts = np.cumsum(covered, dtype=np.int32)
+    total = int(counts[-1]) if len(counts) else 0
+    bounds = [0, *np.searchsorted(counts, np.arange(CHUNK, total, CHUNK), "right")]
+    del counts
+    chunks = (slice(a, b) for a, b in zip(bounds, [*bounds[1:], len(covered)], strict=True))
+    return Scaler.fit_chunks(
+        windows.scaler.inverse(windows.rows[part][covered[part]]) for part in chunks
+    )
+
+
+def fold_rescaling(windows: WindowSet, fit_mask: np.ndarray) -> Rescaling:
+    """The re-scaling of ``windows.rows`` by a scaler fit on this fold's fit rows only
+    (`fold_scaler`), to apply batch by batch (`WindowSet.samples`)."""
+    return Rescaling(windows.scaler, fold_scaler(windows, np.asarray(fit_mask, dtype=bool)))
 
 
 def rescale(windows: WindowSet, fit_mask: np.ndarray, chunk: int = CHUNK) -> np.ndarray:
-    """``windows.rows`` re-scaled (float32) with a scaler fit on this fold's fit rows only.
-
-    O(rows x features), transformed ``chunk`` rows at a time so that no float64 copy of all
-    rows is made: the windows are views into these rows (`WindowSet.samples`).
-    """
-    scaler = fold_scaler(windows, np.asarray(fit_mask, dtype=bool))
+    """``windows.rows`` re-scaled (float32) with a scaler fit on this fold's fit rows only: a
+    copy of the rows (`fold_rescaling` applied ``chunk`` rows at a time)."""
+    rescaling = fold_rescaling(windows, fit_mask)
     out = np.empty_like(windows.rows)
     for a in range(0, len(out), chunk):
-        part = slice(a, a + chunk)
-        out[part] = scaler.transform(unscaled_rows(windows, part))
+        out[a : a + chunk] = rescaling(windows.rows[a : a + chunk])
     return out
 
 

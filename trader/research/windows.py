@@ -13,7 +13,7 @@ feature rows once and the first row of each window, and `WindowSet.samples` hand
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -172,12 +172,28 @@ class WindowSet:
         out: np.ndarray = source[starts[:, None] + np.arange(self.length)]
         return out
 
-    def samples(self, rows: np.ndarray | None = None) -> models.Windows:
+    def covered(self, mask: np.ndarray) -> np.ndarray:
+        """A boolean mask of the rows that the windows selected by ``mask`` use."""
+        starts = self.starts[mask]
+        edges = np.zeros(len(self.rows) + 1, dtype=np.int32)
+        np.add.at(edges, starts, 1)
+        np.add.at(edges, starts + self.length, -1)
+        del starts
+        used: np.ndarray = np.cumsum(edges[:-1], dtype=np.int32) > 0
+        return used
+
+    def samples(
+        self,
+        rows: np.ndarray | None = None,
+        transform: Callable[[np.ndarray], np.ndarray] | None = None,
+    ) -> models.Windows:
         """The windows as `trader.models.Windows` over ``rows`` (default: these rows), views
-        into the rows that training gathers batch by batch (imports Keras)."""
+        into the rows that training gathers batch by batch, ``transform`` (e.g. a fold's
+        `Rescaling`) applied to each batch (imports Keras)."""
         from trader import models
 
-        return models.Windows(self.rows if rows is None else rows, self.starts, self.length)
+        source = self.rows if rows is None else rows
+        return models.Windows(source, self.starts, self.length, transform)
 
 
 def split_dates(dates: pd.DatetimeIndex, config: WindowConfig) -> SplitDates:
