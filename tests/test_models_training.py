@@ -174,8 +174,8 @@ def test_predict_is_one_call(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
     original = model.predict
 
-    def counting(x: np.ndarray, **kw: Any) -> np.ndarray:
-        calls.append(len(x))
+    def counting(x: models.Batches, **kw: Any) -> np.ndarray:
+        calls.append(len(x.windows))  # one call, every window (gathered batch by batch)
         return original(x, **kw)
 
     monkeypatch.setattr(model, "predict", counting)
