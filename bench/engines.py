@@ -9,8 +9,10 @@ warm-up call (numba's one-time compilation is reported apart):
 
 - ``fast``: `trader.run_backtest(engine="fast")` end to end: input checks, the compiled loop,
   the fills and round-trips tables;
-- ``fast loop``: the compiled loop alone on bars already laid out (`trader.backtesting.fast`),
-  what a sweep over many signals on the same bars pays per backtest;
+- ``sweep``: `trader.backtesting.Sweep.run` on bars checked and laid out once (that preparation
+  is timed apart) and targets given as an array: the layout of the targets and the compiled
+  loop, no tables; what a sweep over many signals on the same bars pays per backtest (best of
+  5; its equity is checked equal to `run_backtest`'s);
 - ``backtrader``: `trader.run_backtest(engine="backtrader")`, the reference (one run);
 - ``vectorbt``: ``Portfolio.from_orders`` with target-percent sizes at the next open, cash
   shared: the same signals, vectorbt's own rules (not a parity check).
@@ -29,8 +31,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np
 import pandas as pd
 
-from trader.backtesting import differences, fast, fast_kernel, run_backtest
-from trader.backtesting.rules import checked_inputs
+from trader.backtesting import Sweep, differences, run_backtest
 from trader.config import BacktestConfig
 
 CONFIG = BacktestConfig(cash=100_000.0, commission=0.001, slippage=0.0005)
@@ -92,24 +93,16 @@ def vectorbt_run(bars: pd.DataFrame, targets: pd.DataFrame) -> Callable[[], obje
     return run
 
 
-def loop_only(bars: pd.DataFrame, targets: pd.DataFrame) -> Callable[[], object]:
-    config, frames, schedule = checked_inputs(bars, targets, CONFIG)
-    laid_out = fast.Market.of(frames)
-    grid = laid_out.lay_out(schedule)
-    n_days, n = grid.shape
-    out = [np.empty(n_days), np.empty(n_days), np.empty((n_days, n))]
-    room = 2 * sum(int(np.count_nonzero(np.diff(s, prepend=0.0))) for s in schedule.values())
-    fills = [np.empty(room, np.int64), np.empty(room, np.int64), *(np.empty(room) for _ in "spc")]
-    order = np.argsort(np.array(laid_out.tickers))
-
-    def run() -> object:
-        return fast_kernel.simulate(
-            laid_out.opens, laid_out.highs, laid_out.lows, laid_out.last_close,
-            laid_out.has_bar, grid, order, config.weight(n), config.cash, config.commission,
-            config.slippage, False, *out, *fills,
-        )  # fmt: skip
-
-    return run
+def sweep_run(bars: pd.DataFrame, targets: pd.DataFrame, expected: pd.Series) -> tuple[
+    float, Callable[[], object]
+]:  # fmt: skip
+    """The time to prepare a `Sweep`, and one run of it on the targets as an array."""
+    start = time.perf_counter()
+    sweep = Sweep(bars, list(targets.columns), CONFIG)
+    prepared = time.perf_counter() - start
+    grid = sweep.align(targets)
+    assert np.array_equal(sweep.run(grid).equity.to_numpy(), expected.to_numpy())
+    return prepared, lambda: sweep.run(grid)
 
 
 def main() -> None:
@@ -128,18 +121,20 @@ def main() -> None:
         found = differences(result, reference)
         assert not found, f"engines differ: {found[:3]}"
         t_fast = best(lambda b=bars, t=targets: run_backtest(b, t, CONFIG))
-        t_loop = best(loop_only(bars, targets), repeat=5)
+        t_prepare, run_sweep = sweep_run(bars, targets, result.equity)
+        t_sweep = best(run_sweep, repeat=5)
         vbt = vectorbt_run(bars, targets)
         t_vbt = best(vbt) if vbt is not None else None
-        rates = {"fast": n_bars / t_fast, "fast loop": n_bars / t_loop, "backtrader": n_bars / t_bt}
+        rates = {"fast": n_bars / t_fast, "sweep": n_bars / t_sweep, "backtrader": n_bars / t_bt}
         if t_vbt is not None:
             rates["vectorbt"] = n_bars / t_vbt
         line = ", ".join(f"{k} {v / 1e6:,.3f} M bars/s" for k, v in rates.items())
         print(f"{tickers} x {days:,} bars ({len(result.fills):,} fills, parity ok): {line}")
+        print(f"    sweep: prepared once in {t_prepare:.3f}s, then {t_sweep * 1e3:.1f} ms a run")
         ratios = [f"fast/backtrader {rates['fast'] / rates['backtrader']:,.0f}x"]
         if "vectorbt" in rates:
             ratios.append(f"fast/vectorbt {rates['fast'] / rates['vectorbt']:.2f}x")
-            ratios.append(f"fast loop/vectorbt {rates['fast loop'] / rates['vectorbt']:.1f}x")
+            ratios.append(f"sweep/vectorbt {rates['sweep'] / rates['vectorbt']:.1f}x")
         print("    " + ", ".join(ratios))
 
 

@@ -7,6 +7,7 @@
   module that imports numba)
 - `backtrader_adapter`: the engine on backtrader (the only module that imports it)
 - `parity`: compare two engines' results number for number
+- `sweep`: `Sweep`, many backtests of one set of bars (each the compiled loop alone)
 - `round_trips`: fills paired into round trips
 - `result`: `BacktestResult`, what every engine returns
 """
@@ -24,6 +25,7 @@ from trader.backtesting.rules import (
     execution_targets,
     plan_rebalance,
 )
+from trader.backtesting.sweep import Sweep, SweepRun
 
 __all__ = [
     "ENGINES",
@@ -33,6 +35,8 @@ __all__ = [
     "Engine",
     "Parity",
     "RefusedOrder",
+    "Sweep",
+    "SweepRun",
     "check_engine",
     "check_parity",
     "differences",

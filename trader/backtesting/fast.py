@@ -66,6 +66,11 @@ class Market:
             rows=dict(zip(tickers, np.split(day, np.cumsum(lengths)[:-1]), strict=True)),
         )
 
+    @property
+    def name_order(self) -> np.ndarray:
+        """The ticker columns in name order (the order orders are planned in)."""
+        return np.array(sorted(range(len(self.tickers)), key=self.tickers.__getitem__), np.int64)
+
     def lay_out(self, schedule: dict[str, np.ndarray]) -> np.ndarray:
         """Per-bar execution targets as days x tickers (0 where a ticker has no bar)."""
         out = np.zeros(self.opens.shape)
@@ -87,16 +92,21 @@ def run_fast(
     return simulate(Market.of(frames), schedule, checked, frames)
 
 
-def simulate(
-    market: Market,
-    schedule: dict[str, np.ndarray],
-    config: BacktestConfig,
-    frames: dict[str, pd.DataFrame],
-) -> BacktestResult:
-    """Trade a checked ``schedule`` (`rules.checked_inputs`) on ``market``."""
-    laid = market.lay_out(schedule)
+@dataclass(frozen=True)
+class Simulated:
+    """What the compiled loop returns: the day-by-day valuation and the fills (arrays)."""
+
+    equity: np.ndarray
+    cash: np.ndarray
+    held: np.ndarray  # days x tickers, shares
+    fills: dict[str, np.ndarray]  # ticker (code), day (index), size, price, commission
+    capped: int
+
+
+def run_kernel(market: Market, laid: np.ndarray, changes: int, config: BacktestConfig) -> Simulated:
+    """`fast_kernel.simulate` on per-bar execution targets ``laid`` (days x tickers) with at
+    most ``changes`` target changes; raises `RefusedOrder` for an order the broker would refuse."""
     n_days, n_tickers = laid.shape
-    changes = sum(int(np.count_nonzero(np.diff(s, prepend=0.0))) for s in schedule.values())
     room = 2 * changes  # a change is at most two orders (a close, then an opening)
     fills = {
         "ticker": np.empty(room, dtype=np.int64),
@@ -106,26 +116,37 @@ def simulate(
         "commission": np.empty(room),
     }
     equity, cash, held = np.empty(n_days), np.empty(n_days), np.empty((n_days, n_tickers))
-    name_order = np.array(sorted(range(n_tickers), key=market.tickers.__getitem__), np.int64)
     n_fills, capped, refusal = fast_kernel.simulate(
         market.opens, market.highs, market.lows, market.last_close, market.has_bar, laid,
-        name_order, config.weight(n_tickers), config.cash, config.commission, config.slippage,
-        config.sizing == "integer", equity, cash, held, *fills.values(),
+        market.name_order, config.weight(n_tickers), config.cash, config.commission,
+        config.slippage, config.sizing == "integer", equity, cash, held, *fills.values(),
     )  # fmt: skip
     if refusal != fast_kernel.NO_REFUSAL:
         k = refusal
         ticker = market.tickers[int(fills["ticker"][k])]
         raise refused(ticker, market.days[fills["day"][k]], float(fills["size"][k]), "Margin")
-    table = _fills_table(market, {k: v[:n_fills] for k, v in fills.items()})
+    return Simulated(equity, cash, held, {k: v[:n_fills] for k, v in fills.items()}, capped)
+
+
+def simulate(
+    market: Market,
+    schedule: dict[str, np.ndarray],
+    config: BacktestConfig,
+    frames: dict[str, pd.DataFrame],
+) -> BacktestResult:
+    """Trade a checked ``schedule`` (`rules.checked_inputs`) on ``market``."""
+    changes = sum(int(np.count_nonzero(np.diff(s, prepend=0.0))) for s in schedule.values())
+    done = run_kernel(market, market.lay_out(schedule), changes, config)
+    table = _fills_table(market, done.fills)
     index = market.days.rename("date")
     return BacktestResult(
-        equity=pd.Series(equity, index=index, name="equity"),
-        cash=pd.Series(cash, index=index, name="cash"),
-        positions=pd.DataFrame(held, index=index, columns=market.tickers),
+        equity=pd.Series(done.equity, index=index, name="equity"),
+        cash=pd.Series(done.cash, index=index, name="cash"),
+        positions=pd.DataFrame(done.held, index=index, columns=market.tickers),
         trades=round_trips(table, frames, pairing=fast_kernel.trips),
         fills=table,
         rejected=0,
-        capped=capped,
+        capped=done.capped,
     )
 
 

@@ -204,3 +204,32 @@ def simulate(
             held[t, i] = position[i]
         equity[t], cash_out[t] = value, cash
     return n_fills, capped, NO_REFUSAL
+
+
+@numba.njit(cache=True)
+def lay_out(
+    decided: np.ndarray, bars: np.ndarray, first: np.ndarray, laid: np.ndarray
+) -> tuple[int, int]:
+    """Per-bar execution targets from targets decided at each close (`trader.backtesting.sweep`).
+
+    ``decided`` and ``laid`` are days x tickers, flattened; ``bars`` lists the flat position of
+    every ticker's bars, ticker by ticker in bar order, ``first`` marks each ticker's first bar.
+    Writes ``laid`` (zeros on entry): each bar executes the value decided at the ticker's
+    previous bar (NaN as 0; the first bar 0). Returns (the number of changes of the executed
+    target along each ticker's bars, the index in ``bars`` of the first value outside [-1, 1]
+    or -1), as `trader.backtesting.rules.execution_targets` decides them.
+    """
+    changes = 0
+    before = executed = 0.0
+    for j in range(len(bars)):
+        value = decided[bars[j]]
+        if value != value:  # NaN: flat
+            value = 0.0
+        if abs(value) > 1.0:
+            return changes, j
+        current = 0.0 if first[j] else before
+        if current != (0.0 if first[j] else executed):
+            changes += 1
+        laid[bars[j]] = current
+        executed, before = current, value
+    return changes, -1

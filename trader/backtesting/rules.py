@@ -79,6 +79,21 @@ def _day(value: Day) -> date | None:
     return None if value is None else pd.Timestamp(value).date()
 
 
+def target_values(targets: pd.DataFrame) -> pd.DataFrame:
+    """``targets`` with a normalized date index and float values, NaN as 0 (flat). Raises
+    `DataError` for a non-date index, a duplicated date or values that are not numbers."""
+    try:
+        index = pd.DatetimeIndex(pd.to_datetime(targets.index)).normalize()
+    except (TypeError, ValueError) as err:
+        raise DataError(f"targets: the index must hold dates ({err})") from None
+    if index.has_duplicates:
+        raise DataError(f"targets: duplicated date {index[index.duplicated()][0].date()}")
+    try:
+        return targets.set_axis(index).astype(float).fillna(0.0)
+    except (TypeError, ValueError) as err:
+        raise DataError(f"targets: values must be numbers in [-1, 1] ({err})") from None
+
+
 def execution_targets(
     targets: pd.DataFrame, frames: dict[str, pd.DataFrame]
 ) -> dict[str, np.ndarray]:
@@ -89,16 +104,7 @@ def execution_targets(
     (flat); targets dated on days the ticker has no bar are ignored; bar 0 always gets 0.
     Raises `DataError` for values outside [-1, 1] or a non-date index.
     """
-    try:
-        index = pd.DatetimeIndex(pd.to_datetime(targets.index)).normalize()
-    except (TypeError, ValueError) as err:
-        raise DataError(f"targets: the index must hold dates ({err})") from None
-    if index.has_duplicates:
-        raise DataError(f"targets: duplicated date {index[index.duplicated()][0].date()}")
-    try:
-        values = targets.set_axis(index).astype(float).fillna(0.0)
-    except (TypeError, ValueError) as err:
-        raise DataError(f"targets: values must be numbers in [-1, 1] ({err})") from None
+    values = target_values(targets)
     out: dict[str, np.ndarray] = {}
     for ticker, frame in frames.items():
         decided = values[ticker].reindex(frame.index).fillna(0.0).to_numpy()
