@@ -23,7 +23,7 @@ test: $(STAMP)
 	$(BIN)/ruff check trader tests bench examples strategies
 	$(BIN)/ruff format --check trader tests bench examples strategies
 	$(BIN)/mypy trader
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 # the long statistical checks: many synthetic markets, Keras models included (minutes)
 slow: $(STAMP)
