@@ -18,7 +18,7 @@ strategy, the backtest engine) is the real pipeline with the run's config.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -28,6 +28,9 @@ from trader.evaluate.audit_checks import Check, changed_until, fill_timing_viola
 from trader.events import Progress, quiet
 from trader.research import out_of_sample, protocol_folds, raw_windows
 from trader.signals import contenders
+
+if TYPE_CHECKING:  # Keras loads only when the audit trains
+    from trader import models
 
 AUDIT_EPOCHS = 1
 
@@ -93,6 +96,7 @@ def _perturbation(
     progress: Progress,
     last_folds: int | None = None,
     canary: bool = False,
+    reuse: models.FreshModels | None = None,
 ) -> tuple[list[str], pd.DataFrame]:
     """Differences up to ``cut`` between the real and the perturbed run (one compiled model
     per configuration for both: they differ in prices, not in shapes)."""
@@ -100,7 +104,7 @@ def _perturbation(
 
     progress("stage", {"name": f"audit: {name}"})
     moved_bars = perturb_after(bars, cut)
-    reuse = models.FreshModels()
+    reuse = reuse or models.FreshModels()
     real, moved = (
         out_of_sample(
             b, config, last_folds=last_folds, canary=canary, reuse=reuse, progress=progress
@@ -121,14 +125,28 @@ def _summary(found: list[str]) -> str:
     return f"{len(found)} values up to the cut changed, first: {found[0]}"
 
 
-def run_audit(config: RunConfig, bars: pd.DataFrame, *, progress: Progress = quiet) -> AuditResult:
-    """Run the three checks on ``bars`` with (a quick copy of) ``config``."""
+def run_audit(
+    config: RunConfig,
+    bars: pd.DataFrame,
+    *,
+    progress: Progress = quiet,
+    reuse: models.FreshModels | None = None,
+) -> AuditResult:
+    """Run the three checks on ``bars`` with (a quick copy of) ``config``. ``reuse`` holds
+    compiled models to train again (e.g. those of the run being audited: no new tracing)."""
+    from trader import models
+
     config = audit_config(config)
     cut = cut_date(bars, config)
-    found, predictions = _perturbation("future perturbation", bars, config, cut, progress)
+    reuse = reuse or models.FreshModels()
+    found, predictions = _perturbation(
+        "future perturbation", bars, config, cut, progress, reuse=reuse
+    )
     checks = [Check("future perturbation", not found, _summary(found))]
 
-    leaked, _ = _perturbation("canary", bars, config, cut, progress, last_folds=1, canary=True)
+    leaked, _ = _perturbation(
+        "canary", bars, config, cut, progress, last_folds=1, canary=True, reuse=reuse
+    )
     checks.append(
         Check(
             "canary caught",

@@ -4,7 +4,7 @@ of a recorded run, and `ingest_sample`."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trader import paths
 from trader.config import (
@@ -32,13 +32,21 @@ from trader.events import Progress, quiet
 from trader.pipeline.steps import StoreSource, backtest, load_bars, open_store, run, train
 from trader.report import save_report_json
 
+if TYPE_CHECKING:  # Keras loads only when training starts
+    from trader import models
+
 
 def audit(
-    config: ConfigSource = None, store: StoreSource = None, *, progress: Progress = quiet
+    config: ConfigSource = None,
+    store: StoreSource = None,
+    *,
+    progress: Progress = quiet,
+    reuse: models.FreshModels | None = None,
 ) -> AuditResult:
-    """The leakage audit of ``config`` on the stored prices (`trader.evaluate.audit`)."""
+    """The leakage audit of ``config`` on the stored prices (`trader.evaluate.audit`);
+    ``reuse``: compiled models of an earlier training of ``config`` (no new tracing)."""
     config = load_config(config)
-    return run_audit(config, load_bars(store, config), progress=progress)
+    return run_audit(config, load_bars(store, config), progress=progress, reuse=reuse)
 
 
 def ingest_sample(tickers: Sequence[str] | None = None, store: StoreSource = None) -> IngestReport:
@@ -50,15 +58,19 @@ def ingest_sample(tickers: Sequence[str] | None = None, store: StoreSource = Non
 def demo(
     config: ConfigSource = None, store: StoreSource = None, *, progress: Progress = quiet
 ) -> dict[str, Any]:
-    """Ingest the sample, run the whole job with the engine parity check, then the audit."""
+    """Ingest the sample, run the whole job with the engine parity check, then the audit (on
+    the models the job compiled: traced once)."""
+    from trader import models
+
     config, db = load_config(config), open_store(store)
     ingested = ingest_sample(config.data.tickers, db)
     progress("ingest", {"rows": ingested.rows, "tickers": ingested.tickers, "source": "sample"})
     if config.data.source is None:
         data = config.data.model_copy(update={"source": "sample"})
         config = config.model_copy(update={"data": data})
-    report = run(config, db, parity=True, progress=progress)
-    result = audit(config, db, progress=progress)
+    reuse = models.FreshModels()
+    report = run(config, db, parity=True, progress=progress, reuse=reuse)
+    result = audit(config, db, progress=progress, reuse=reuse)
     report["audit"] = result.as_dict()
     save_report_json(report, paths.reports_dir() / report["run_id"])
     return report

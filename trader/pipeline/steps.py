@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -45,6 +45,9 @@ from trader.provenance import data_hash, git_commit, package_versions
 from trader.report import build_report, write_report
 from trader.research import folds_table, out_of_sample
 from trader.signals import check_strategies, contenders
+
+if TYPE_CHECKING:  # Keras loads only when training starts
+    from trader import models
 
 StoreSource = Store | str | None
 
@@ -85,12 +88,14 @@ def train(
     *,
     run_id: str | None = None,
     progress: Progress = quiet,
+    reuse: models.FreshModels | None = None,
 ) -> TrainResult:
     """Fit every model per fold, keep the out-of-sample predictions, record the run.
 
     The run is written under ``data/models/.partial/`` and appears under ``data/models/<run
     id>/`` only when complete, then is recorded; the models folder and the database are
-    checked to be writable before training starts.
+    checked to be writable before training starts. ``reuse`` keeps the compiled models for a
+    later call on the same configurations (the demo's audit): no new tracing.
     """
     config, db = load_config(config), open_store(store)
     check_strategies(config.strategies)  # fail before training, not after
@@ -98,7 +103,7 @@ def train(
     bars = load_bars(db, config)
     db.check_writable()
     with reserve_run(paths.models_dir(), run_id, lambda i: is_recorded(db, i)) as folder:
-        oos = out_of_sample(bars, config, directory=folder.staging, progress=progress)
+        oos = out_of_sample(bars, config, directory=folder.staging, reuse=reuse, progress=progress)
         folds = folds_table(oos.folds).reset_index()
         meta = {
             "run_id": folder.run_id,
@@ -203,10 +208,10 @@ def backtest(
 
 def run(
     config: ConfigSource = None, store: StoreSource = None, *, engine: str = "fast",
-    parity: bool = False, progress: Progress = quiet,
+    parity: bool = False, progress: Progress = quiet, reuse: models.FreshModels | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """Train, then backtest and report: the whole job (see `backtest`). Returns the report."""
     db = open_store(store)
     check_engine(engine)
-    result = train(config, db, progress=progress)
+    result = train(config, db, progress=progress, reuse=reuse)
     return backtest(result.run_id, db, engine=engine, parity=parity, progress=progress)
