@@ -82,3 +82,8 @@ def test_targets_a_sweep_cannot_trade_are_refused_with_one_line() -> None:
         sweep.run(twice)
     with pytest.raises(DataError, match="ZZZ"):
         Sweep(bars, ["AAA", "ZZZ"])
+    with pytest.raises(DataError, match="tickers: none given"):
+        Sweep(bars, [])
+    with pytest.raises(DataError, match="tickers: duplicated"):
+        Sweep(bars, ["AAA", "AAA"])
+    assert Sweep(bars, "AAA").tickers == ["AAA"]

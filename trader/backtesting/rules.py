@@ -56,16 +56,30 @@ def checked_inputs(
     ``targets`` a date x ticker DataFrame. Raises `ConfigError`/`DataError` with one line
     naming the option, ticker or day at fault.
     """
-    checked = parse_section(BacktestConfig, {} if config is None else config, "backtest")
-    _require_frame(bars, "bars", "a DataFrame of tidy bars")
     _require_frame(targets, "targets", "a date x ticker DataFrame")
     tickers = [str(t) for t in targets.columns]
-    if not tickers:
-        raise DataError("targets: no ticker columns")
-    if len(set(tickers)) != len(tickers):
-        raise DataError(f"targets: duplicated ticker columns {tickers}")
-    frames = ticker_frames(bars, tickers, _day(start), _day(end))
+    checked, frames = checked_bars(bars, tickers, config, start, end, "targets: ticker columns")
     return checked, frames, execution_targets(targets.set_axis(tickers, axis=1), frames)
+
+
+def checked_bars(
+    bars: pd.DataFrame,
+    tickers: Sequence[str],
+    config: BacktestConfig | Mapping[str, Any] | None,
+    start: Day = None,
+    end: Day = None,
+    what: str = "tickers",
+) -> tuple[BacktestConfig, dict[str, pd.DataFrame]]:
+    """The config and each of ``tickers``' bars in ``[start, end]`` (`checked_inputs` without
+    targets); ``what`` names the tickers in errors (none, or one twice)."""
+    checked = parse_section(BacktestConfig, {} if config is None else config, "backtest")
+    _require_frame(bars, "bars", "a DataFrame of tidy bars")
+    names = [str(t) for t in tickers]
+    if not names:
+        raise DataError(f"{what}: none given")
+    if len(set(names)) != len(names):
+        raise DataError(f"{what}: duplicated in {names}")
+    return checked, ticker_frames(bars, names, _day(start), _day(end))
 
 
 def _require_frame(value: object, what: str, expected: str) -> None:

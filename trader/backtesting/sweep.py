@@ -22,7 +22,7 @@ import pandas as pd
 
 from trader.backtesting import fast_kernel
 from trader.backtesting.fast import Market, run_kernel
-from trader.backtesting.rules import Day, checked_inputs, target_values
+from trader.backtesting.rules import Day, checked_bars, target_values
 from trader.config import BacktestConfig
 from trader.errors import DataError
 
@@ -53,9 +53,8 @@ class Sweep:
         start: Day = None,
         end: Day = None,
     ) -> None:
-        names = [str(t) for t in tickers]
-        flat = pd.DataFrame(index=pd.DatetimeIndex([]), columns=names, dtype=float)
-        self.config, frames, _ = checked_inputs(bars, flat, config, start, end)
+        names = [tickers] if isinstance(tickers, str) else [str(t) for t in tickers]
+        self.config, frames = checked_bars(bars, names, config, start, end)
         self.market = Market.of(frames)
         n = len(names)
         rows = [self.market.rows[t] for t in names]
