@@ -18,7 +18,6 @@ from trader.research.walkforward import (
     make_folds,
     rescale,
     stitch,
-    unscaled_rows,
 )
 from trader.research.windows import build_windows, compute_features
 
@@ -172,7 +171,7 @@ def test_windows_masks_and_per_fold_scaler() -> None:
     assert fit.sum() > 0 and test.sum() > 0
     # unscaled rows undo the build's scaler
     raw = build_windows(make_bars(), config, scaler=Scaler.identity(2))
-    np.testing.assert_allclose(unscaled_rows(windows), raw.rows, atol=1e-5)
+    np.testing.assert_allclose(windows.scaler.inverse(windows.rows), raw.rows, atol=1e-5)
     # the fold scaler is fit on each ticker's feature rows up to the last fit window only
     rows = []
     for _, g in make_bars().groupby("ticker"):

@@ -227,8 +227,8 @@ def lay_out(
             value = 0.0
         if abs(value) > 1.0:
             return changes, j
-        current = 0.0 if first[j] else before
-        if current != (0.0 if first[j] else executed):
+        current = 0.0 if first[j] else before  # a first bar executes 0: never a change
+        if not first[j] and current != executed:
             changes += 1
         laid[bars[j]] = current
         executed, before = current, value

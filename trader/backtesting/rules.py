@@ -108,6 +108,11 @@ def target_values(targets: pd.DataFrame) -> pd.DataFrame:
         raise DataError(f"targets: values must be numbers in [-1, 1] ({err})") from None
 
 
+def target_outside(ticker: str, value: float, day: pd.Timestamp) -> DataError:
+    """The error for a target outside [-1, 1], naming the ticker, the value and the day."""
+    return DataError(f"{ticker}: target {value} on {day.date()} is outside [-1, 1]")
+
+
 def execution_targets(
     targets: pd.DataFrame, frames: dict[str, pd.DataFrame]
 ) -> dict[str, np.ndarray]:
@@ -124,8 +129,8 @@ def execution_targets(
         decided = values[ticker].reindex(frame.index).fillna(0.0).to_numpy()
         outside = np.abs(decided) > 1.0
         if outside.any():
-            day = frame.index[int(np.argmax(outside))].date()
-            raise DataError(f"{ticker}: target {decided[outside][0]} on {day} is outside [-1, 1]")
+            day = frame.index[int(np.argmax(outside))]
+            raise target_outside(ticker, float(decided[outside][0]), day)
         out[ticker] = np.concatenate([[0.0], decided[:-1]])
     return out
 

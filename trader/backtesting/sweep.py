@@ -22,7 +22,7 @@ import pandas as pd
 
 from trader.backtesting import fast_kernel
 from trader.backtesting.fast import Market, run_kernel
-from trader.backtesting.rules import Day, checked_bars, target_values
+from trader.backtesting.rules import Day, checked_bars, target_outside, target_values
 from trader.config import BacktestConfig
 from trader.errors import DataError
 
@@ -97,10 +97,7 @@ class Sweep:
         changes, bad = fast_kernel.lay_out(values.ravel(), self._bars, self._first, laid.ravel())
         if bad >= 0:
             day, column = divmod(int(self._bars[bad]), len(self.tickers))
-            raise DataError(
-                f"{self.tickers[column]}: target {values[day, column]} on "
-                f"{self.days[day].date()} is outside [-1, 1]"
-            )
+            raise target_outside(self.tickers[column], values[day, column], self.days[day])
         done = run_kernel(self.market, laid, changes, self.config)
         index = self.days.rename("date")
         return SweepRun(

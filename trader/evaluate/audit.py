@@ -94,17 +94,14 @@ def _perturbation(
     config: RunConfig,
     cut: pd.Timestamp,
     progress: Progress,
+    reuse: models.FreshModels,
     last_folds: int | None = None,
     canary: bool = False,
-    reuse: models.FreshModels | None = None,
 ) -> tuple[list[str], pd.DataFrame]:
-    """Differences up to ``cut`` between the real and the perturbed run (one compiled model
-    per configuration for both: they differ in prices, not in shapes)."""
-    from trader import models
-
+    """Differences up to ``cut`` between the real and the perturbed run (the compiled models
+    of ``reuse`` for both: they differ in prices, not in shapes)."""
     progress("stage", {"name": f"audit: {name}"})
     moved_bars = perturb_after(bars, cut)
-    reuse = reuse or models.FreshModels()
     real, moved = (
         out_of_sample(
             b, config, last_folds=last_folds, canary=canary, reuse=reuse, progress=progress
@@ -139,13 +136,11 @@ def run_audit(
     config = audit_config(config)
     cut = cut_date(bars, config)
     reuse = reuse or models.FreshModels()
-    found, predictions = _perturbation(
-        "future perturbation", bars, config, cut, progress, reuse=reuse
-    )
+    found, predictions = _perturbation("future perturbation", bars, config, cut, progress, reuse)
     checks = [Check("future perturbation", not found, _summary(found))]
 
     leaked, _ = _perturbation(
-        "canary", bars, config, cut, progress, last_folds=1, canary=True, reuse=reuse
+        "canary", bars, config, cut, progress, reuse, last_folds=1, canary=True
     )
     checks.append(
         Check(

@@ -199,13 +199,6 @@ def folds_table(folds: list[Fold]) -> pd.DataFrame:
     return pd.DataFrame([asdict(f) for f in folds]).set_index("index")
 
 
-def unscaled_rows(windows: WindowSet, rows: slice | np.ndarray = slice(None)) -> np.ndarray:
-    """The windows' feature rows (all, or those selected) before scaling (float64), undoing
-    ``windows.scaler``. Exact up to the float32 rounding of ``windows.rows``.
-    """
-    return windows.scaler.inverse(windows.rows[rows])
-
-
 def fold_scaler(windows: WindowSet, fit_mask: np.ndarray) -> Scaler:
     """A `Scaler` fit on the distinct (ticker, day) feature rows covered by the fit windows.
 

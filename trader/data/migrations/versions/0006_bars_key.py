@@ -36,12 +36,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    postgres = op.get_context().dialect.name == "postgresql"
     with op.batch_alter_table("daily_bars") as batch:
         batch.drop_constraint("pk_daily_bars", type_="primary")
-    if op.get_context().dialect.name == "postgresql":
+    if postgres:  # a sequence numbers the existing rows
         op.execute("ALTER TABLE daily_bars ADD COLUMN id BIGSERIAL")
     with op.batch_alter_table("daily_bars") as batch:
-        if op.get_context().dialect.name != "postgresql":
+        if not postgres:  # the copied table's INTEGER PRIMARY KEY numbers them
             batch.add_column(sa.Column("id", Id, autoincrement=True, nullable=False))
         batch.create_primary_key("pk_daily_bars", ["id"])
         batch.create_unique_constraint("uq_daily_bars_ticker_date_source", KEY)
